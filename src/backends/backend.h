@@ -1,0 +1,78 @@
+// Backend and ModelInstance: the one boundary between inferd and a framework.
+//
+// A Backend stands for a framework (ONNX Runtime, ...). It is created once per
+// server, on first use, and lives until the server stops. For each model
+// version it may complete the configuration from the model file, and it
+// creates the version's execution instances.
+//
+// A ModelInstance is one loaded copy of a model (an ONNX Runtime session, ...).
+// It is created at load time on the loading thread and afterwards used only
+// from its own execution thread, so Execute needs no locking of its own. It is
+// destroyed when its model version is unloaded, after its last Execute returned.
+//
+// Only code under src/backends/<name>/ includes a framework's headers.
+#pragma once
+
+#include <map>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/status.h"
+#include "core/tensor.h"
+#include "model_config.pb.h"
+
+namespace inferd {
+
+// Settings given with --backend-config=<backend>,<key>=<value>.
+using BackendSettings = std::map<std::string, std::string>;
+
+// Where a model version lives and how it is configured.
+struct ModelSpec {
+  std::string model_name;
+  int64_t version = 0;
+  std::string model_dir;    // <repository>/<model>
+  std::string version_dir;  // <repository>/<model>/<version>
+  std::string model_path;   // <version_dir>/<default_model_filename>
+  const inference::ModelConfig* config = nullptr;  // complete, validated (not during auto-complete)
+};
+
+// One execution instance requested by the config's instance_group.
+struct InstanceSpec {
+  std::string name;  // "<group>_<k>"
+  inference::ModelInstanceGroup::Kind kind = inference::ModelInstanceGroup::KIND_CPU;
+};
+
+class ModelInstance {
+ public:
+  virtual ~ModelInstance() = default;
+
+  // Runs the model. `inputs` have been checked against the config (names,
+  // datatypes, shapes, byte sizes). `output_names` lists the outputs to
+  // produce, in the order they must be returned; it is never empty. On
+  // success `outputs` holds one tensor per name, in that order.
+  virtual Status Execute(const std::vector<Tensor>& inputs,
+                         const std::vector<std::string>& output_names,
+                         std::vector<Tensor>* outputs) = 0;
+};
+
+class Backend {
+ public:
+  virtual ~Backend() = default;
+
+  // Backend name as written in config.pbtxt ("onnxruntime").
+  virtual std::string_view name() const = 0;
+
+  // Completes `config` from the model file as Triton's backend does: fills
+  // inputs, outputs, max_batch_size and a scheduler where the config leaves
+  // them unset, and checks that what the config states agrees with the model.
+  // Called only when auto-complete is enabled; spec.config is null then.
+  virtual Status AutoCompleteConfig(const ModelSpec& spec, inference::ModelConfig* config) = 0;
+
+  // Loads one instance of the model described by `spec`.
+  virtual Status CreateInstance(const ModelSpec& spec, const InstanceSpec& instance,
+                                std::unique_ptr<ModelInstance>* out) = 0;
+};
+
+}  // namespace inferd

@@ -1,0 +1,14 @@
+// Server-side normalisation of a model config: the defaults Triton fills in
+// whether or not auto-complete is enabled (spec/config.md §4, §5).
+#pragma once
+
+#include "model_config.pb.h"
+
+namespace inferd {
+
+// Fills the version policy, instance groups, preferred batch sizes, pinned
+// memory flags and sequence idle time. Call after the backend is resolved
+// and auto-complete ran; idempotent.
+void ApplyConfigDefaults(inference::ModelConfig* config);
+
+}  // namespace inferd

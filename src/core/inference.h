@@ -1,0 +1,49 @@
+// InferenceRequest and InferenceResponse: what flows through the core API,
+// independent of the protocol a request arrived on.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <utility>
+#include <variant>
+#include <vector>
+
+#include "core/status.h"
+#include "core/tensor.h"
+
+namespace inferd {
+
+// A request or response parameter value, as KServe allows them.
+using ParameterValue = std::variant<bool, int64_t, uint64_t, double, std::string>;
+using Parameters = std::vector<std::pair<std::string, ParameterValue>>;
+
+struct RequestedOutput {
+  std::string name;
+  // Top-K classification instead of the raw tensor; 0 = raw tensor.
+  uint32_t classification_count = 0;
+};
+
+struct InferenceRequest {
+  std::string model_name;
+  int64_t model_version = -1;  // -1: the highest READY version
+  std::string id;
+  Parameters parameters;  // custom request parameters, passed to the model
+  std::vector<Tensor> inputs;
+  std::vector<RequestedOutput> outputs;  // empty: every output of the model, raw
+};
+
+struct InferenceResponse {
+  std::string model_name;
+  int64_t model_version = 0;
+  std::string id;
+  Parameters parameters;
+  std::vector<Tensor> outputs;
+};
+
+// Called exactly once per request, on whichever thread finished it. On
+// failure `response` is null.
+using InferCallback = std::function<void(Status status, std::unique_ptr<InferenceResponse> response)>;
+
+}  // namespace inferd

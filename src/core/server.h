@@ -1,0 +1,57 @@
+// Server: the in-process API and the only door into inferd. Frontends (HTTP,
+// gRPC) and Python models calling other models (BLS) all come through here.
+//
+// Thread-safe. Infer never blocks on inference: it validates the request,
+// queues it on the model's scheduler and returns; the callback runs later on
+// the instance's thread.
+#pragma once
+
+#include <atomic>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "core/inference.h"
+#include "repository/model_manager.h"
+
+namespace inferd {
+
+struct ServerOptions {
+  std::string id = "triton";    // --id, reported as the server name
+  bool strict_readiness = true;  // --strict-readiness
+};
+
+// Version of inferd reported by the server metadata.
+extern const char* const kInferdVersion;
+
+class Server {
+ public:
+  Server(ServerOptions options, ModelManager* models);
+
+  const std::string& id() const { return options_.id; }
+  const std::vector<std::string>& extensions() const;
+
+  bool IsLive() const { return !exiting_; }
+  // Live, and with strict readiness every model READY.
+  bool IsReady() const;
+  // From now on the server refuses new work (shutdown has begun).
+  void SetExiting() { exiting_ = true; }
+  bool exiting() const { return exiting_; }
+
+  // The model version a request for (name, version) would use; version -1
+  // means the highest READY one.
+  Status GetModel(const std::string& name, int64_t version, std::shared_ptr<ModelVersion>* model) const;
+
+  // Versions of `name` that are READY, ascending.
+  std::vector<int64_t> ReadyVersions(const std::string& name) const;
+
+  // Runs a request; `done` is called exactly once.
+  void Infer(std::unique_ptr<InferenceRequest> request, InferCallback done);
+
+ private:
+  ServerOptions options_;
+  ModelManager* models_;
+  std::atomic<bool> exiting_{false};
+};
+
+}  // namespace inferd

@@ -1,0 +1,203 @@
+#include "frontend/http/http_api.h"
+
+#include <charconv>
+#include <vector>
+
+#include "config/config_json.h"
+#include "frontend/http/compression.h"
+#include "frontend/http/infer_request_reader.h"
+#include "frontend/http/infer_response_writer.h"
+#include "frontend/http/metadata_json.h"
+
+namespace inferd {
+namespace {
+
+HttpReply ErrorReply(const Status& status) { return HttpReply::Error(HttpStatusFor(status.code()), status.message()); }
+
+HttpReply MethodNotAllowed() { return HttpReply::Error(405, "Method Not Allowed"); }
+
+std::vector<std::string> SplitPath(const std::string& path) {
+  std::vector<std::string> parts;
+  size_t start = 1;  // skip the leading '/'
+  while (start <= path.size()) {
+    size_t slash = path.find('/', start);
+    if (slash == std::string::npos) slash = path.size();
+    parts.push_back(path.substr(start, slash - start));
+    start = slash + 1;
+  }
+  return parts;
+}
+
+// Percent-decodes a path segment; false when an escape is malformed.
+bool PercentDecode(const std::string& in, std::string* out) {
+  out->clear();
+  for (size_t i = 0; i < in.size(); ++i) {
+    if (in[i] != '%') {
+      out->push_back(in[i]);
+      continue;
+    }
+    unsigned value = 0;
+    if (i + 2 >= in.size()) return false;
+    auto [end, err] = std::from_chars(in.data() + i + 1, in.data() + i + 3, value, 16);
+    if (err != std::errc() || end != in.data() + i + 3) return false;
+    out->push_back(static_cast<char>(value));
+    i += 2;
+  }
+  return true;
+}
+
+bool ParseVersion(const std::string& text, int64_t* version) {
+  if (text.empty() || text.size() > 18) return false;
+  for (char c : text) {
+    if (c < '0' || c > '9') return false;
+  }
+  *version = std::stoll(text);
+  return true;
+}
+
+// Categories Triton serves that this build does not yet.
+HttpReply NotYetSupported(const std::string& what) {
+  return HttpReply::Error(501, what + " is not supported by this version of inferd");
+}
+
+}  // namespace
+
+void HttpApi::Handle(HttpRequest request, HttpReplyFn reply) {
+  const std::string& method = request.method;
+  const std::string& path = request.path;
+  auto only = [&](const char* allowed) { return method == allowed; };
+
+  if (path == "/v2") return reply(only("GET") ? HttpReply::Json(200, ServerMetadataJson(*server_)) : MethodNotAllowed());
+  if (path == "/v2/health/live" || path == "/v2/health/ready") {
+    if (!only("GET")) return reply(MethodNotAllowed());
+    if (server_->exiting()) return reply(HttpReply::Error(503, "Server is exiting"));
+    bool ok = path == "/v2/health/live" ? server_->IsLive() : server_->IsReady();
+    return reply(HttpReply::Empty(ok ? 200 : 400));
+  }
+  std::vector<std::string> parts = SplitPath(path);
+  if (parts.size() >= 2 && parts[0] == "v2" && parts[1] == "models") {
+    if (parts.size() == 3 && parts[2] == "stats") return reply(NotYetSupported("the statistics extension"));
+    if (parts.size() < 3 || parts[2].empty()) return reply(HttpReply::Error(404, "Not Found"));
+    std::string model;
+    if (!PercentDecode(parts[2], &model)) return reply(HttpReply::Error(404, "Not Found"));
+    size_t next = 3;
+    int64_t version = -1;
+    if (parts.size() >= 5 && parts[3] == "versions") {
+      if (!ParseVersion(parts[4], &version)) return reply(HttpReply::Error(404, "Not Found"));
+      next = 5;
+    }
+    std::string action;
+    for (size_t i = next; i < parts.size(); ++i) action += (i > next ? "/" : "") + parts[i];
+    return HandleModel(request, model, version, action, std::move(reply));
+  }
+  if (parts.size() >= 2 && parts[0] == "v2") {
+    const std::string& area = parts[1];
+    if (area == "repository") return reply(NotYetSupported("the model repository extension"));
+    if (area == "systemsharedmemory") return reply(NotYetSupported("the system shared memory extension"));
+    if (area == "cudasharedmemory") {
+      return reply(HttpReply::Error(501, "CUDA shared memory is not supported: this build of inferd has no GPU support"));
+    }
+    if (area == "trace") return reply(NotYetSupported("the trace extension"));
+    if (area == "logging") return reply(NotYetSupported("the logging extension"));
+  }
+  reply(HttpReply::Error(404, "Not Found"));
+}
+
+void HttpApi::HandleModel(const HttpRequest& request, const std::string& model_name, int64_t version,
+                          const std::string& action, HttpReplyFn reply) {
+  const std::string& method = request.method;
+  if (action == "infer") {
+    if (method != "POST") return reply(MethodNotAllowed());
+    return HandleInfer(request, model_name, version, std::move(reply));
+  }
+  if (action == "stats") return reply(NotYetSupported("the statistics extension"));
+  if (action == "trace/setting") return reply(NotYetSupported("the trace extension"));
+  if (action == "generate" || action == "generate_stream") return reply(NotYetSupported("the generate extension"));
+  if (action != "" && action != "ready" && action != "config") return reply(HttpReply::Error(404, "Not Found"));
+  if (method != "GET") return reply(MethodNotAllowed());
+
+  std::shared_ptr<ModelVersion> model;
+  Status status = server_->GetModel(model_name, version, &model);
+  if (action == "ready") {
+    if (status.ok()) return reply(HttpReply::Empty(200));
+    if (status.code() == StatusCode::kUnavailable) return reply(HttpReply::Error(400, "Model version not ready"));
+    return reply(ErrorReply(status));
+  }
+  if (!status.ok()) return reply(ErrorReply(status));
+  if (action == "config") return reply(HttpReply::Json(200, ModelConfigToJson(model->config())));
+  std::vector<int64_t> versions = version >= 0 ? std::vector<int64_t>{version} : server_->ReadyVersions(model_name);
+  reply(HttpReply::Json(200, ModelMetadataJson(model->config(), versions)));
+}
+
+void HttpApi::HandleInfer(const HttpRequest& request, const std::string& model_name, int64_t version,
+                          HttpReplyFn reply) {
+  std::shared_ptr<ModelVersion> model;
+  Status status = server_->GetModel(model_name, version, &model);
+  if (!status.ok()) return reply(ErrorReply(status));
+
+  Encoding content_encoding;
+  status = ParseContentEncoding(request.Header("content-encoding").value_or(""), &content_encoding);
+  if (!status.ok()) {
+    HttpReply error = ErrorReply(status);
+    error.headers.emplace_back("Accept-Encoding", "gzip, deflate");
+    return reply(std::move(error));
+  }
+  std::shared_ptr<const std::string> body = request.body;
+  if (content_encoding != Encoding::kIdentity) {
+    auto inflated = std::make_shared<std::string>();
+    status = Decompress(content_encoding, *request.body, max_input_size_, inflated.get());
+    if (!status.ok()) return reply(ErrorReply(status));
+    body = std::move(inflated);
+  }
+
+  std::optional<size_t> header_length;
+  if (auto value = request.Header("inference-header-content-length")) {
+    size_t length = 0;
+    auto [end, err] = std::from_chars(value->data(), value->data() + value->size(), length);
+    if (value->empty() || err != std::errc() || end != value->data() + value->size() || length > body->size()) {
+      return reply(HttpReply::Error(
+          400, "Inference-Header-Content-Length must be an integer between 0 and the body length (" +
+                   std::to_string(body->size()) + "), got '" + *value + "'"));
+    }
+    header_length = length;
+  }
+
+  HttpInferRequest parsed;
+  status = ReadHttpInferRequest(body, header_length, model->config(), &parsed);
+  if (!status.ok()) return reply(ErrorReply(status));
+  parsed.request->model_name = model_name;
+  parsed.request->model_version = model->version();
+
+  Encoding response_encoding = NegotiateResponseEncoding(request.Header("accept-encoding").value_or(""));
+  server_->Infer(std::move(parsed.request),
+                 [encoding = std::move(parsed.output_encoding), response_encoding, reply = std::move(reply)](
+                     Status status, std::unique_ptr<InferenceResponse> response) {
+                   if (!status.ok()) return reply(ErrorReply(status));
+                   HttpInferResponse body;
+                   status = WriteHttpInferResponse(*response, encoding, &body);
+                   if (!status.ok()) return reply(ErrorReply(status));
+                   HttpReply out;
+                   out.status = 200;
+                   if (body.blob_bytes > 0) {
+                     out.content_type = "application/octet-stream";
+                     out.headers.emplace_back("Inference-Header-Content-Length", std::to_string(body.json.size()));
+                   } else {
+                     out.content_type = "application/json";
+                   }
+                   out.body = std::move(body.json);
+                   out.blobs = std::move(body.blobs);
+                   if (response_encoding != Encoding::kIdentity) {
+                     std::string whole = out.body;
+                     for (const auto& blob : out.blobs) whole.append(blob.data(), blob.size());
+                     std::string compressed;
+                     if (Compress(response_encoding, whole, &compressed)) {
+                       out.body = std::move(compressed);
+                       out.blobs.clear();
+                       out.headers.emplace_back("Content-Encoding", EncodingName(response_encoding));
+                     }
+                   }
+                   reply(std::move(out));
+                 });
+}
+
+}  // namespace inferd

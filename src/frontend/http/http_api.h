@@ -1,0 +1,30 @@
+// HttpApi: the KServe v2 REST endpoints with Triton's extensions
+// (spec/http.md). Routes a request by path and method and translates between
+// HTTP and the core API; knows nothing of models beyond what Server answers.
+#pragma once
+
+#include <cstddef>
+
+#include "core/server.h"
+#include "frontend/http/http_message.h"
+
+namespace inferd {
+
+class HttpApi : public HttpHandler {
+ public:
+  HttpApi(Server* server, size_t max_input_size) : server_(server), max_input_size_(max_input_size) {}
+
+  void Handle(HttpRequest request, HttpReplyFn reply) override;
+
+ private:
+  // Endpoints under /v2/models/<model>[/versions/<version>]; `action` is the
+  // rest of the path ("", "ready", "config", "infer", ...).
+  void HandleModel(const HttpRequest& request, const std::string& model, int64_t version,
+                   const std::string& action, HttpReplyFn reply);
+  void HandleInfer(const HttpRequest& request, const std::string& model, int64_t version, HttpReplyFn reply);
+
+  Server* server_;
+  size_t max_input_size_;
+};
+
+}  // namespace inferd

@@ -1,0 +1,52 @@
+// The request and reply types the HTTP server hands to its handler, free of
+// the socket library so the API code reads as plain data in, data out.
+#pragma once
+
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "core/buffer.h"
+
+namespace inferd {
+
+struct HttpRequest {
+  std::string method;  // "GET", "POST", ...
+  std::string path;    // target without the query string, still percent-encoded
+  std::map<std::string, std::string> headers;  // names lower-cased
+  std::shared_ptr<const std::string> body;
+
+  std::optional<std::string> Header(const std::string& lower_name) const {
+    auto it = headers.find(lower_name);
+    if (it == headers.end()) return std::nullopt;
+    return it->second;
+  }
+};
+
+struct HttpReply {
+  int status = 200;
+  std::string content_type;  // empty: no Content-Type (empty bodies)
+  std::vector<std::pair<std::string, std::string>> headers;
+  std::string body;
+  std::vector<Buffer> blobs;  // sent after `body`, without copying
+
+  static HttpReply Json(int status, std::string json);
+  static HttpReply Error(int status, const std::string& message);  // {"error": message}
+  static HttpReply Empty(int status);
+};
+
+// Completes a request. Callable from any thread, exactly once.
+using HttpReplyFn = std::function<void(HttpReply)>;
+
+class HttpHandler {
+ public:
+  virtual ~HttpHandler() = default;
+  // Must not block: long work finishes later through `reply`.
+  virtual void Handle(HttpRequest request, HttpReplyFn reply) = 0;
+};
+
+}  // namespace inferd

@@ -1,0 +1,207 @@
+#include "frontend/http/http_server.h"
+
+#include <boost/asio.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+
+#include <algorithm>
+#include <optional>
+#include <thread>
+#include <vector>
+
+#include "core/logging.h"
+
+namespace inferd {
+namespace {
+
+namespace beast = boost::beast;
+namespace http = beast::http;
+namespace net = boost::asio;
+using tcp = net::ip::tcp;
+
+std::string Lower(std::string_view text) {
+  std::string out(text);
+  std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return std::tolower(c); });
+  return out;
+}
+
+// Serialises the status line and headers; the body follows as buffers.
+std::string ResponseHead(const HttpReply& reply, size_t content_length, bool keep_alive) {
+  std::string head = "HTTP/1.1 " + std::to_string(reply.status) + " ";
+  head += std::string(http::obsolete_reason(http::int_to_status(reply.status)));
+  head += "\r\n";
+  if (!reply.content_type.empty()) head += "Content-Type: " + reply.content_type + "\r\n";
+  for (const auto& [name, value] : reply.headers) head += name + ": " + value + "\r\n";
+  head += "Content-Length: " + std::to_string(content_length) + "\r\n";
+  if (!keep_alive) head += "Connection: close\r\n";
+  return head + "\r\n";
+}
+
+class Session : public std::enable_shared_from_this<Session> {
+ public:
+  Session(tcp::socket socket, const HttpServerOptions& options, HttpHandler* handler)
+      : stream_(std::move(socket)), options_(options), handler_(handler) {}
+
+  void Start() { ReadHeader(); }
+
+ private:
+  void ReadHeader() {
+    parser_.emplace();
+    parser_->header_limit(static_cast<std::uint32_t>(options_.max_header_size));
+    parser_->body_limit(options_.max_body_size);
+    http::async_read_header(stream_, buffer_, *parser_,
+                            [self = shared_from_this()](beast::error_code ec, size_t) { self->OnHeader(ec); });
+  }
+
+  void OnHeader(beast::error_code ec) {
+    if (ec) return OnReadError(ec);
+    auto expect = parser_->get().find(http::field::expect);
+    if (expect != parser_->get().end() && Lower(expect->value()) == "100-continue") {
+      static const std::string kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
+      net::async_write(stream_, net::buffer(kContinue), [self = shared_from_this()](beast::error_code ec, size_t) {
+        if (ec) return self->Close();
+        self->ReadBody();
+      });
+      return;
+    }
+    ReadBody();
+  }
+
+  void ReadBody() {
+    http::async_read(stream_, buffer_, *parser_,
+                     [self = shared_from_this()](beast::error_code ec, size_t) { self->OnBody(ec); });
+  }
+
+  void OnReadError(beast::error_code ec) {
+    if (ec == http::error::end_of_stream || ec == net::error::eof || ec == net::error::connection_reset ||
+        ec == net::error::operation_aborted) {
+      return Close();
+    }
+    std::string message;
+    if (ec == http::error::body_limit) {
+      message = "request body is larger than the maximum allowed size of " + std::to_string(options_.max_body_size) +
+                " bytes (--http-max-input-size)";
+    } else if (ec == http::error::header_limit) {
+      message = "request header is larger than the limit of " + std::to_string(options_.max_header_size) + " bytes";
+    } else if (ec == http::error::partial_message) {
+      return Close();  // the client went away in the middle of a request
+    } else {
+      message = "malformed HTTP request: " + ec.message();
+    }
+    keep_alive_ = false;
+    Write(HttpReply::Error(400, message));
+  }
+
+  void OnBody(beast::error_code ec) {
+    if (ec) return OnReadError(ec);
+    auto& message = parser_->get();
+    keep_alive_ = message.keep_alive();
+    HttpRequest request;
+    request.method = std::string(message.method_string());
+    std::string_view target = message.target();
+    request.path = std::string(target.substr(0, target.find('?')));
+    for (const auto& field : message) request.headers[Lower(field.name_string())] = std::string(field.value());
+    request.body = std::make_shared<const std::string>(std::move(message.body()));
+    parser_.reset();
+    auto reply = [self = shared_from_this()](HttpReply reply) {
+      net::post(self->stream_.get_executor(),
+                [self, reply = std::move(reply)]() mutable { self->Write(std::move(reply)); });
+    };
+    handler_->Handle(std::move(request), std::move(reply));
+  }
+
+  void Write(HttpReply reply) {
+    reply_ = std::move(reply);
+    size_t length = reply_.body.size();
+    for (const auto& blob : reply_.blobs) length += blob.size();
+    head_ = ResponseHead(reply_, length, keep_alive_);
+    std::vector<net::const_buffer> buffers;
+    buffers.reserve(2 + reply_.blobs.size());
+    buffers.emplace_back(net::buffer(head_));
+    if (!reply_.body.empty()) buffers.emplace_back(net::buffer(reply_.body));
+    for (const auto& blob : reply_.blobs) buffers.emplace_back(blob.data(), blob.size());
+    net::async_write(stream_, buffers, [self = shared_from_this()](beast::error_code ec, size_t) {
+      self->reply_ = HttpReply();  // release the outputs as soon as they are sent
+      if (ec || !self->keep_alive_) return self->Close();
+      self->ReadHeader();
+    });
+  }
+
+  void Close() {
+    beast::error_code ignored;
+    stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
+  }
+
+  beast::tcp_stream stream_;
+  const HttpServerOptions& options_;
+  HttpHandler* handler_;
+  beast::flat_buffer buffer_;
+  std::optional<http::request_parser<http::string_body>> parser_;
+  bool keep_alive_ = true;
+  HttpReply reply_;
+  std::string head_;
+};
+
+}  // namespace
+
+struct HttpServer::Impl {
+  HttpServerOptions options;
+  HttpHandler* handler;
+  net::io_context io{};
+  std::optional<tcp::acceptor> acceptor;
+  std::vector<std::thread> threads;
+  int bound_port = 0;
+
+  void Accept() {
+    acceptor->async_accept(net::make_strand(io), [this](beast::error_code ec, tcp::socket socket) {
+      if (ec == net::error::operation_aborted) return;
+      if (!ec) {
+        beast::error_code ignored;
+        socket.set_option(tcp::no_delay(true), ignored);
+        std::make_shared<Session>(std::move(socket), options, handler)->Start();
+      }
+      Accept();
+    });
+  }
+};
+
+HttpServer::HttpServer(HttpServerOptions options, HttpHandler* handler) : impl_(std::make_unique<Impl>()) {
+  impl_->options = std::move(options);
+  impl_->handler = handler;
+}
+
+HttpServer::~HttpServer() { Stop(); }
+
+Status HttpServer::Start() {
+  beast::error_code ec;
+  auto address = net::ip::make_address(impl_->options.address, ec);
+  if (ec) return Status::InvalidArg("invalid HTTP address '" + impl_->options.address + "'");
+  tcp::endpoint endpoint(address, static_cast<unsigned short>(impl_->options.port));
+  auto& acceptor = impl_->acceptor.emplace(impl_->io);
+  if (acceptor.open(endpoint.protocol(), ec) || acceptor.set_option(net::socket_base::reuse_address(true), ec) ||
+      acceptor.bind(endpoint, ec) || acceptor.listen(net::socket_base::max_listen_connections, ec)) {
+    return Status::Unavailable("unable to listen for HTTP on " + impl_->options.address + ":" +
+                               std::to_string(impl_->options.port) + ": " + ec.message());
+  }
+  impl_->bound_port = acceptor.local_endpoint().port();
+  impl_->Accept();
+  for (int i = 0; i < std::max(1, impl_->options.threads); ++i) {
+    impl_->threads.emplace_back([this] { impl_->io.run(); });
+  }
+  return Status::Ok();
+}
+
+void HttpServer::Stop() {
+  if (impl_->threads.empty()) return;
+  net::post(impl_->io, [this] {
+    beast::error_code ignored;
+    impl_->acceptor->close(ignored);
+  });
+  impl_->io.stop();
+  for (auto& thread : impl_->threads) thread.join();
+  impl_->threads.clear();
+}
+
+int HttpServer::port() const { return impl_->bound_port; }
+
+}  // namespace inferd

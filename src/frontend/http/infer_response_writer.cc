@@ -1,0 +1,127 @@
+#include "frontend/http/infer_response_writer.h"
+
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
+
+#include <cstring>
+
+namespace inferd {
+namespace {
+
+using JsonWriter = rapidjson::Writer<rapidjson::StringBuffer, rapidjson::UTF8<>, rapidjson::UTF8<>,
+                                     rapidjson::CrtAllocator, rapidjson::kWriteNanAndInfFlag>;
+
+template <typename T>
+T Load(const char* data, size_t index) {
+  T value;
+  std::memcpy(&value, data + index * sizeof(T), sizeof(T));
+  return value;
+}
+
+void WriteParameters(const Parameters& parameters, JsonWriter* w) {
+  w->StartObject();
+  for (const auto& [key, value] : parameters) {
+    w->Key(key.c_str(), static_cast<rapidjson::SizeType>(key.size()));
+    std::visit(
+        [w](const auto& v) {
+          using V = std::decay_t<decltype(v)>;
+          if constexpr (std::is_same_v<V, bool>) w->Bool(v);
+          else if constexpr (std::is_same_v<V, int64_t>) w->Int64(v);
+          else if constexpr (std::is_same_v<V, uint64_t>) w->Uint64(v);
+          else if constexpr (std::is_same_v<V, double>) w->Double(v);
+          else w->String(v.c_str(), static_cast<rapidjson::SizeType>(v.size()));
+        },
+        value);
+  }
+  w->EndObject();
+}
+
+Status WriteJsonData(const Tensor& tensor, JsonWriter* w) {
+  const char* d = tensor.data.data();
+  size_t n = DataTypeByteSize(tensor.datatype) ? tensor.data.size() / DataTypeByteSize(tensor.datatype) : 0;
+  w->StartArray();
+  switch (tensor.datatype) {
+    case DataType::kBool: for (size_t i = 0; i < n; ++i) w->Bool(d[i] != 0); break;
+    case DataType::kUint8: for (size_t i = 0; i < n; ++i) w->Uint(Load<uint8_t>(d, i)); break;
+    case DataType::kUint16: for (size_t i = 0; i < n; ++i) w->Uint(Load<uint16_t>(d, i)); break;
+    case DataType::kUint32: for (size_t i = 0; i < n; ++i) w->Uint(Load<uint32_t>(d, i)); break;
+    case DataType::kUint64: for (size_t i = 0; i < n; ++i) w->Uint64(Load<uint64_t>(d, i)); break;
+    case DataType::kInt8: for (size_t i = 0; i < n; ++i) w->Int(Load<int8_t>(d, i)); break;
+    case DataType::kInt16: for (size_t i = 0; i < n; ++i) w->Int(Load<int16_t>(d, i)); break;
+    case DataType::kInt32: for (size_t i = 0; i < n; ++i) w->Int(Load<int32_t>(d, i)); break;
+    case DataType::kInt64: for (size_t i = 0; i < n; ++i) w->Int64(Load<int64_t>(d, i)); break;
+    case DataType::kFp32: for (size_t i = 0; i < n; ++i) w->Double(Load<float>(d, i)); break;
+    case DataType::kFp64: for (size_t i = 0; i < n; ++i) w->Double(Load<double>(d, i)); break;
+    case DataType::kBytes: {
+      std::vector<std::string_view> elements;
+      auto count = ElementCount(tensor.shape).value_or(0);
+      INFERD_RETURN_IF_ERROR(
+          SplitBytesElements(tensor.name, std::string_view(d, tensor.data.size()), count, &elements));
+      for (auto e : elements) w->String(e.data(), static_cast<rapidjson::SizeType>(e.size()));
+      break;
+    }
+    default:
+      return Status::InvalidArg("output '" + tensor.name + "' has datatype " +
+                                std::string(DataTypeName(tensor.datatype)) +
+                                ", which cannot be returned as JSON; request it with \"binary_data\": true");
+  }
+  w->EndArray();
+  return Status::Ok();
+}
+
+}  // namespace
+
+Status WriteHttpInferResponse(const InferenceResponse& response, const OutputEncoding& encoding,
+                              HttpInferResponse* out) {
+  rapidjson::StringBuffer buffer;
+  JsonWriter w(buffer);
+  w.StartObject();
+  if (!response.id.empty()) {
+    w.Key("id");
+    w.String(response.id.c_str(), static_cast<rapidjson::SizeType>(response.id.size()));
+  }
+  w.Key("model_name");
+  w.String(response.model_name.c_str(), static_cast<rapidjson::SizeType>(response.model_name.size()));
+  w.Key("model_version");
+  std::string version = std::to_string(response.model_version);
+  w.String(version.c_str(), static_cast<rapidjson::SizeType>(version.size()));
+  if (!response.parameters.empty()) {
+    w.Key("parameters");
+    WriteParameters(response.parameters, &w);
+  }
+  w.Key("outputs");
+  w.StartArray();
+  for (const Tensor& tensor : response.outputs) {
+    w.StartObject();
+    w.Key("name");
+    w.String(tensor.name.c_str(), static_cast<rapidjson::SizeType>(tensor.name.size()));
+    w.Key("datatype");
+    std::string_view type = DataTypeName(tensor.datatype);
+    w.String(type.data(), static_cast<rapidjson::SizeType>(type.size()));
+    w.Key("shape");
+    w.StartArray();
+    for (int64_t dim : tensor.shape) w.Int64(dim);
+    w.EndArray();
+    if (encoding.Binary(tensor.name)) {
+      w.Key("parameters");
+      w.StartObject();
+      w.Key("binary_data_size");
+      w.Uint64(tensor.data.size());
+      w.EndObject();
+      if (!tensor.data.empty()) {
+        out->blobs.push_back(tensor.data);
+        out->blob_bytes += tensor.data.size();
+      }
+    } else {
+      w.Key("data");
+      INFERD_RETURN_IF_ERROR(WriteJsonData(tensor, &w));
+    }
+    w.EndObject();
+  }
+  w.EndArray();
+  w.EndObject();
+  out->json.assign(buffer.GetString(), buffer.GetSize());
+  return Status::Ok();
+}
+
+}  // namespace inferd

@@ -1,0 +1,16 @@
+// JSON bodies of the metadata endpoints: GET /v2 and GET /v2/models/<m>.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "core/server.h"
+
+namespace inferd {
+
+std::string ServerMetadataJson(const Server& server);
+
+// `versions`: the versions to list (the requested one, or every READY one).
+std::string ModelMetadataJson(const inference::ModelConfig& config, const std::vector<int64_t>& versions);
+
+}  // namespace inferd

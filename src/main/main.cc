@@ -1,0 +1,105 @@
+// inferd: serves Triton model repositories over KServe v2 HTTP/REST.
+// Wires the parts together: options, backends, models, server, frontends.
+
+#include <signal.h>
+
+#include <chrono>
+#include <iostream>
+#include <thread>
+
+#include "backends/backend_registry.h"
+#include "core/logging.h"
+#include "core/server.h"
+#include "frontend/http/http_api.h"
+#include "frontend/http/http_server.h"
+#include "main/model_table.h"
+#include "main/options.h"
+#include "repository/model_manager.h"
+
+namespace {
+
+using namespace inferd;
+
+void ApplyLogOptions(const Options& options) {
+  LogSettings& log = GlobalLogSettings();
+  log.info = options.log_info;
+  log.warning = options.log_warning;
+  log.error = options.log_error;
+  log.verbose_level = options.log_verbose;
+}
+
+// Blocks SIGINT and SIGTERM in every thread, so the main thread can wait for them.
+sigset_t BlockShutdownSignals() {
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+  return signals;
+}
+
+int Run(const Options& options) {
+  ApplyLogOptions(options);
+  sigset_t signals = BlockShutdownSignals();
+  LOG_INFO << "inferd " << kInferdVersion << " starting";
+  if (options.allow_grpc) LOG_WARNING << "gRPC is not available in this version; --grpc-port is ignored";
+  if (options.allow_metrics) LOG_WARNING << "metrics are not available in this version; --metrics-port is ignored";
+
+  BackendRegistry backends(options.backend_config);
+  backends.RegisterBuiltinBackends();
+  ModelManagerOptions manager_options;
+  manager_options.repositories = options.model_repositories;
+  manager_options.config.auto_complete = options.auto_complete;
+  manager_options.load_threads = options.model_load_thread_count;
+  ModelManager models(manager_options, &backends);
+  Status loaded = models.LoadAll();
+  std::cerr << FormatModelTable(models.Index()) << std::flush;
+  if (!loaded.ok()) {
+    LOG_ERROR << loaded.message();
+    if (options.exit_on_error) {
+      LOG_ERROR << "exiting: not every model loaded (start with --exit-on-error=false to serve the others)";
+      return 1;
+    }
+  }
+
+  ServerOptions server_options;
+  server_options.id = options.id;
+  server_options.strict_readiness = options.strict_readiness;
+  Server server(server_options, &models);
+  HttpApi api(&server, options.http_max_input_size);
+  HttpServerOptions http_options;
+  http_options.address = options.http_address;
+  http_options.port = options.http_port;
+  http_options.threads = options.http_thread_count;
+  http_options.max_body_size = options.http_max_input_size;
+  HttpServer http(http_options, &api);
+  if (options.allow_http) {
+    Status started = http.Start();
+    if (!started.ok()) {
+      LOG_ERROR << started.message();
+      return 1;
+    }
+    LOG_INFO << "Started HTTPService at " << options.http_address << ":" << http.port();
+  }
+
+  int signal = 0;
+  sigwait(&signals, &signal);
+  LOG_INFO << "received " << (signal == SIGINT ? "SIGINT" : "SIGTERM") << ", shutting down";
+  server.SetExiting();
+  http.Stop();
+  models.UnloadAll();  // waits for the requests already queued
+  LOG_INFO << "inferd stopped";
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  Options options;
+  switch (ParseOptions(argc, argv, &options)) {
+    case ParseOutcome::kExitSuccess: return 0;
+    case ParseOutcome::kExitFailure: return 1;
+    case ParseOutcome::kRun: break;
+  }
+  return Run(options);
+}

@@ -1,0 +1,101 @@
+#include "main/options.h"
+
+#include <CLI/CLI.hpp>
+
+#include <algorithm>
+#include <iostream>
+
+namespace inferd {
+namespace {
+
+// "onnxruntime,key=value" or "key=value" (all backends).
+bool AddBackendConfig(const std::string& text, Options* options, std::string* error) {
+  std::string backend, setting = text;
+  size_t comma = text.find(',');
+  if (comma != std::string::npos) {
+    backend = text.substr(0, comma);
+    setting = text.substr(comma + 1);
+  }
+  size_t equals = setting.find('=');
+  if (equals == std::string::npos || equals == 0) {
+    *error = "--backend-config expects <backend>,<key>=<value>, got '" + text + "'";
+    return false;
+  }
+  options->backend_config[backend][setting.substr(0, equals)] = setting.substr(equals + 1);
+  return true;
+}
+
+// Global settings reach every backend unless it overrides them.
+void SpreadGlobalBackendConfig(Options* options) {
+  auto& global = options->backend_config[""];
+  if (!global.count("default-max-batch-size")) global["default-max-batch-size"] = "4";
+  for (const char* backend : {"onnxruntime", "pytorch", "python", "tensorflow", "openvino"}) {
+    auto& settings = options->backend_config[backend];
+    for (const auto& [key, value] : global) settings.emplace(key, value);
+  }
+}
+
+}  // namespace
+
+ParseOutcome ParseOptions(int argc, char** argv, Options* options) {
+  CLI::App app{"inferd: serves Triton model repositories over the KServe v2 protocol", "inferd"};
+  app.option_defaults()->always_capture_default();
+  std::vector<std::string> backend_configs;
+  bool disable_auto_complete = false;
+  bool strict_model_config = false;
+
+  app.add_option("--model-repository,--model-store", options->model_repositories,
+                 "Model repository folder (repeatable)")->required();
+  app.add_option("--id", options->id, "Server identifier, reported as the server name");
+  app.add_option("--allow-http", options->allow_http, "Serve HTTP/REST");
+  app.add_option("--http-address", options->http_address, "Address of the HTTP service");
+  app.add_option("--http-port", options->http_port, "Port of the HTTP service")->check(CLI::Range(0, 65535));
+  app.add_option("--http-thread-count", options->http_thread_count, "Threads serving HTTP")->check(CLI::Range(1, 256));
+  app.add_option("--http-max-input-size", options->http_max_input_size,
+                 "Largest HTTP request body accepted, in bytes, also after decompression")->check(CLI::PositiveNumber);
+  app.add_option("--allow-grpc", options->allow_grpc, "Serve gRPC (not yet available in this version)");
+  app.add_option("--grpc-port", options->grpc_port, "Port of the gRPC service")->check(CLI::Range(0, 65535));
+  app.add_option("--allow-metrics", options->allow_metrics, "Serve metrics (not yet available in this version)");
+  app.add_option("--metrics-port", options->metrics_port, "Port of the metrics service")->check(CLI::Range(0, 65535));
+  app.add_option("--model-control-mode", options->model_control_mode, "Model control mode")
+      ->transform(CLI::IsMember({"none"}, CLI::ignore_case));
+  app.add_flag("--disable-auto-complete-config", disable_auto_complete,
+               "Require a complete config.pbtxt for every model");
+  app.add_option("--strict-model-config", strict_model_config, "Deprecated: true disables auto-complete");
+  app.add_option("--strict-readiness", options->strict_readiness,
+                 "Ready only when every model is ready");
+  app.add_option("--exit-on-error", options->exit_on_error, "Exit when a model fails to load at start-up");
+  app.add_option("--exit-timeout-secs", options->exit_timeout_secs,
+                 "Seconds to wait for requests in flight at shutdown")->check(CLI::NonNegativeNumber);
+  app.add_option("--model-load-thread-count", options->model_load_thread_count,
+                 "Models loaded in parallel at start-up")->check(CLI::Range(1, 64));
+  app.add_option("--log-info", options->log_info, "Write info log lines");
+  app.add_option("--log-warning", options->log_warning, "Write warning log lines");
+  app.add_option("--log-error", options->log_error, "Write error log lines");
+  app.add_option("--log-verbose", options->log_verbose, "Verbose log level (0 = off)")->check(CLI::NonNegativeNumber);
+  app.add_option("--backend-config", backend_configs, "<backend>,<key>=<value> (repeatable)");
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp&) {
+    std::cout << app.help();
+    return ParseOutcome::kExitSuccess;
+  } catch (const CLI::ParseError& e) {
+    std::string message = e.what();
+    std::replace(message.begin(), message.end(), '\n', ' ');
+    std::cerr << "inferd: error: " << message << " (see --help)" << std::endl;
+    return ParseOutcome::kExitFailure;
+  }
+  for (const auto& text : backend_configs) {
+    std::string error;
+    if (!AddBackendConfig(text, options, &error)) {
+      std::cerr << "inferd: error: " << error << std::endl;
+      return ParseOutcome::kExitFailure;
+    }
+  }
+  SpreadGlobalBackendConfig(options);
+  options->auto_complete = !(disable_auto_complete || strict_model_config);
+  return ParseOutcome::kRun;
+}
+
+}  // namespace inferd

@@ -1,0 +1,21 @@
+// Produces the complete, validated config of a model folder: reads
+// config.pbtxt (if any), resolves platform and backend, lets the backend
+// auto-complete it, applies the server defaults and validates the result.
+#pragma once
+
+#include <string>
+
+#include "backends/backend_registry.h"
+#include "core/status.h"
+#include "model_config.pb.h"
+
+namespace inferd {
+
+struct ConfigLoadOptions {
+  bool auto_complete = true;  // false with --disable-auto-complete-config
+};
+
+Status LoadModelConfig(const std::string& model_dir, const ConfigLoadOptions& options,
+                       BackendRegistry* backends, inference::ModelConfig* config);
+
+}  // namespace inferd

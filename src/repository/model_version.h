@@ -1,0 +1,44 @@
+// ModelVersion: one loaded version of a model, ready to take requests.
+//
+// Created by the ModelManager at load with its complete config, its label
+// files read and all its instances created; destroying it waits for the
+// requests already queued to finish. Shared by pointer: a request holds its
+// ModelVersion until its response is sent, so unloading never cuts a request.
+// Thread-safe.
+#pragma once
+
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "backends/backend.h"
+#include "scheduler/default_scheduler.h"
+
+namespace inferd {
+
+class ModelVersion {
+ public:
+  // Creates every instance the config's instance groups ask for.
+  static Status Create(const ModelSpec& spec, std::shared_ptr<const inference::ModelConfig> config,
+                       Backend* backend, std::unique_ptr<ModelVersion>* out);
+
+  const std::string& name() const { return config_->name(); }
+  int64_t version() const { return version_; }
+  const inference::ModelConfig& config() const { return *config_; }
+
+  // Labels of an output's label_filename, line i = class i; null when none.
+  const std::vector<std::string>* Labels(const std::string& output_name) const;
+
+  void Enqueue(InferJob job) { scheduler_->Enqueue(std::move(job)); }
+
+ private:
+  ModelVersion() = default;
+
+  int64_t version_ = 0;
+  std::shared_ptr<const inference::ModelConfig> config_;
+  std::map<std::string, std::vector<std::string>> labels_;
+  std::unique_ptr<DefaultScheduler> scheduler_;
+};
+
+}  // namespace inferd
