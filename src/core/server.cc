@@ -12,7 +12,8 @@ Server::Server(ServerOptions options, ModelManager* models) : options_(std::move
 const std::vector<std::string>& Server::extensions() const {
   // Only what this build implements; the rest of Triton's list follows as it lands.
   static const std::vector<std::string> kExtensions = {"classification", "model_configuration",
-                                                       "binary_tensor_data", "parameters"};
+                                                       "binary_tensor_data", "parameters",
+                                                       "model_repository"};
   return kExtensions;
 }
 

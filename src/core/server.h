@@ -42,6 +42,9 @@ class Server {
   // means the highest READY one.
   Status GetModel(const std::string& name, int64_t version, std::shared_ptr<ModelVersion>* model) const;
 
+  // Every model of the repositories with the state of each version.
+  std::vector<ModelStatus> RepositoryIndex() const { return models_->Index(); }
+
   // Versions of `name` that are READY, ascending.
   std::vector<int64_t> ReadyVersions(const std::string& name) const;
 

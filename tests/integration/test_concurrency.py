@@ -33,6 +33,9 @@ def test_concurrent_keep_alive_clients(server, new_session):
                 if resp.status_code != 200:
                     failures.append(f"thread {t} request {i}: {resp.status_code} {resp.text}")
                     return
+                if resp.headers.get("Connection", "").lower() == "close":
+                    failures.append(f"thread {t} request {i}: server closed keep-alive")
+                    return
                 if result.header.get("id") != f"{t}-{i}":
                     failures.append(f"thread {t} request {i}: id {result.header.get('id')}")
                     return
@@ -51,3 +54,7 @@ def test_concurrent_keep_alive_clients(server, new_session):
     assert not any(th.is_alive() for th in threads), "clients still running after 120 s"
     assert failures == []
     assert sum(done) == THREADS * REQUESTS_PER_THREAD
+    # Each client opened exactly one TCP connection and reused it.
+    for session in sessions:
+        pool = session.get_adapter(server.url).poolmanager.connection_from_url(server.url)
+        assert pool.num_connections == 1

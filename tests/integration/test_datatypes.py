@@ -83,7 +83,7 @@ def test_fp16_json_output_rejected(server, http):
 
 ADD_SUB_CASES = {
     "fp32": (np.float32, np.linspace(-3, 3, 32, dtype=np.float32)),
-    "fp64": (np.float64, np.linspace(-1e300, 1e300, 32)),
+    "fp64": (np.float64, np.linspace(-1000, 1000, 32) / 7),
     "int32": (np.int32, np.arange(-16, 16, dtype=np.int32) * 1000003),
     "int64": (np.int64, np.arange(-16, 16, dtype=np.int64) * (1 << 40)),
 }
@@ -113,3 +113,24 @@ def test_int64_json_values_beyond_double_precision(server, http):
                      kh.InferInput("INPUT1", b, binary=False)], binary_out=False)
     assert result.output("OUTPUT0")["data"][0] == 2**62 + 2
     assert result.output("OUTPUT1")["data"][0] == 2**62
+
+
+def test_fp64_json_parses_to_nearest_double(server, http):
+    """JSON numbers must become the nearest double, also for large exponents."""
+    a = np.linspace(-1e300, 1e300, 32).reshape(2, 16)
+    a[0, :4] = [5e-324, 1.7976931348623157e308, 2.2250738585072014e-308, 0.1]
+    b = np.zeros_like(a)
+    resp, result = kh.infer(http, server.url, "add_sub_fp64",
+                            [kh.InferInput("INPUT0", a, binary=False),
+                             kh.InferInput("INPUT1", b, binary=False)],
+                            outputs=[{"name": "OUTPUT0", "parameters": {"binary_data": True}}])
+    assert resp.status_code == 200, resp.text
+    np.testing.assert_array_equal(result.as_numpy("OUTPUT0"), a)
+
+
+def test_fp64_json_output_round_trips(server, http):
+    a = np.linspace(-1e300, 1e300, 32).reshape(2, 16)
+    b = np.zeros_like(a)
+    result = _infer(server, http, "add_sub_fp64",
+                    [kh.InferInput("INPUT0", a), kh.InferInput("INPUT1", b)], binary_out=False)
+    np.testing.assert_array_equal(result.as_numpy("OUTPUT0"), a)

@@ -50,7 +50,7 @@ Status ParseBoundedJson(std::string_view text, rapidjson::Document* document, in
     rapidjson::MemoryStream stream(text.data(), text.size());
     rapidjson::Reader reader;
     result = reader.Parse<rapidjson::kParseIterativeFlag | rapidjson::kParseStopWhenDoneFlag |
-                          rapidjson::kParseNanAndInfFlag>(stream, handler);
+                          rapidjson::kParseNanAndInfFlag | rapidjson::kParseFullPrecisionFlag>(stream, handler);
     if (!result) return false;
     // Only whitespace may follow the value.
     for (size_t i = stream.Tell(); i < text.size(); ++i) {

@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "config/config_json.h"
+#include "frontend/http/bounded_json.h"
 #include "frontend/http/compression.h"
 #include "frontend/http/infer_request_reader.h"
 #include "frontend/http/infer_response_writer.h"
@@ -92,7 +93,7 @@ void HttpApi::Handle(HttpRequest request, HttpReplyFn reply) {
   }
   if (parts.size() >= 2 && parts[0] == "v2") {
     const std::string& area = parts[1];
-    if (area == "repository") return reply(NotYetSupported("the model repository extension"));
+    if (area == "repository") return HandleRepository(request, parts, std::move(reply));
     if (area == "systemsharedmemory") return reply(NotYetSupported("the system shared memory extension"));
     if (area == "cudasharedmemory") {
       return reply(HttpReply::Error(501, "CUDA shared memory is not supported: this build of inferd has no GPU support"));
@@ -101,6 +102,36 @@ void HttpApi::Handle(HttpRequest request, HttpReplyFn reply) {
     if (area == "logging") return reply(NotYetSupported("the logging extension"));
   }
   reply(HttpReply::Error(404, "Not Found"));
+}
+
+void HttpApi::HandleRepository(const HttpRequest& request, const std::vector<std::string>& parts,
+                               HttpReplyFn reply) {
+  // /v2/repository[/<repo>]/index and /v2/repository[/<repo>]/models/<m>/(load|unload)
+  bool index = (parts.size() == 3 && parts[2] == "index") || (parts.size() == 4 && parts[3] == "index");
+  bool control = (parts.size() == 5 && parts[2] == "models") || (parts.size() == 6 && parts[3] == "models");
+  if (!index && !control) return reply(HttpReply::Error(404, "Not Found"));
+  if (request.method != "POST") return reply(MethodNotAllowed());
+  if (control) {
+    const std::string& action = parts.back();
+    if (action != "load" && action != "unload") return reply(HttpReply::Error(404, "Not Found"));
+    if (parts.size() == 6) {
+      return reply(HttpReply::Error(501, "'repository_name' specification is not supported"));
+    }
+    return reply(HttpReply::Error(503, "explicit model load / unload is not allowed if polling is enabled"));
+  }
+  bool ready_only = false;
+  if (!request.body->empty()) {
+    rapidjson::Document document;
+    Status status = ParseBoundedJson(*request.body, &document);
+    if (!status.ok()) return reply(ErrorReply(status));
+    if (!document.IsObject()) return reply(HttpReply::Error(400, "the index request must be a JSON object"));
+    auto ready = document.FindMember("ready");
+    if (ready != document.MemberEnd()) {
+      if (!ready->value.IsBool()) return reply(HttpReply::Error(400, "'ready' must be a boolean"));
+      ready_only = ready->value.GetBool();
+    }
+  }
+  reply(HttpReply::Json(200, RepositoryIndexJson(server_->RepositoryIndex(), ready_only)));
 }
 
 void HttpApi::HandleModel(const HttpRequest& request, const std::string& model_name, int64_t version,

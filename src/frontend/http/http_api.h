@@ -4,6 +4,8 @@
 #pragma once
 
 #include <cstddef>
+#include <string>
+#include <vector>
 
 #include "core/server.h"
 #include "frontend/http/http_message.h"
@@ -21,6 +23,7 @@ class HttpApi : public HttpHandler {
   // rest of the path ("", "ready", "config", "infer", ...).
   void HandleModel(const HttpRequest& request, const std::string& model, int64_t version,
                    const std::string& action, HttpReplyFn reply);
+  void HandleRepository(const HttpRequest& request, const std::vector<std::string>& parts, HttpReplyFn reply);
   void HandleInfer(const HttpRequest& request, const std::string& model, int64_t version, HttpReplyFn reply);
 
   Server* server_;

@@ -84,7 +84,8 @@ class Session : public std::enable_shared_from_this<Session> {
     } else if (ec == http::error::header_limit) {
       message = "request header is larger than the limit of " + std::to_string(options_.max_header_size) + " bytes";
     } else if (ec == http::error::partial_message) {
-      return Close();  // the client went away in the middle of a request
+      // The client stopped sending (or half-closed) before the body was complete.
+      message = "request body ended before the length its headers announced";
     } else {
       message = "malformed HTTP request: " + ec.message();
     }

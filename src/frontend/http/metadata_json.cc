@@ -72,4 +72,36 @@ std::string ModelMetadataJson(const inference::ModelConfig& config, const std::v
   return std::string(buffer.GetString(), buffer.GetSize());
 }
 
+std::string RepositoryIndexJson(const std::vector<ModelStatus>& models, bool ready_only) {
+  rapidjson::StringBuffer buffer;
+  JsonWriter w(buffer);
+  auto entry = [&](const std::string& name, const std::string* version, ModelState state, const std::string& reason) {
+    if (ready_only && state != ModelState::kReady) return;
+    w.StartObject();
+    w.Key("name");
+    String(&w, name);
+    if (version) {
+      w.Key("version");
+      String(&w, *version);
+    }
+    w.Key("state");
+    String(&w, ModelStateName(state));
+    if (!reason.empty()) {
+      w.Key("reason");
+      String(&w, reason);
+    }
+    w.EndObject();
+  };
+  w.StartArray();
+  for (const auto& model : models) {
+    if (model.versions.empty()) entry(model.name, nullptr, model.state, model.reason);
+    for (const auto& version : model.versions) {
+      std::string number = std::to_string(version.version);
+      entry(model.name, &number, version.state, version.reason);
+    }
+  }
+  w.EndArray();
+  return std::string(buffer.GetString(), buffer.GetSize());
+}
+
 }  // namespace inferd
