@@ -64,7 +64,24 @@ Status BuildResponse(const ModelVersion& model, const InferenceRequest& request,
 
 }  // namespace
 
-void Server::Infer(std::unique_ptr<InferenceRequest> request, InferCallback done) {
+int64_t Server::WaitForIdle(std::chrono::milliseconds timeout) {
+  std::unique_lock<std::mutex> lock(idle_mutex_);
+  idle_.wait_for(lock, timeout, [this] { return in_flight_ == 0; });
+  return in_flight_;
+}
+
+void Server::Infer(std::unique_ptr<InferenceRequest> request, InferCallback user_done) {
+  {
+    std::lock_guard<std::mutex> lock(idle_mutex_);
+    ++in_flight_;
+  }
+  // Counts the request out when it completes, whichever way it ends.
+  InferCallback done = [this, user_done = std::move(user_done)](Status status,
+                                                                std::unique_ptr<InferenceResponse> response) {
+    user_done(std::move(status), std::move(response));
+    std::lock_guard<std::mutex> lock(idle_mutex_);
+    if (--in_flight_ == 0) idle_.notify_all();
+  };
   if (exiting_) return done(Status::Unavailable("Server is exiting"), nullptr);
   std::shared_ptr<ModelVersion> model;
   Status status = models_->Get(request->model_name, request->model_version, &model);

@@ -7,6 +7,9 @@
 #pragma once
 
 #include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <mutex>
 #include <memory>
 #include <string>
 #include <vector>
@@ -51,10 +54,17 @@ class Server {
   // Runs a request; `done` is called exactly once.
   void Infer(std::unique_ptr<InferenceRequest> request, InferCallback done);
 
+  // Waits until no request is in flight or `timeout` passes; returns the
+  // number still in flight.
+  int64_t WaitForIdle(std::chrono::milliseconds timeout);
+
  private:
   ServerOptions options_;
   ModelManager* models_;
   std::atomic<bool> exiting_{false};
+  std::mutex idle_mutex_;
+  std::condition_variable idle_;
+  int64_t in_flight_ = 0;  // guarded by idle_mutex_
 };
 
 }  // namespace inferd

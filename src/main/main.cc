@@ -86,6 +86,8 @@ int Run(const Options& options) {
   sigwait(&signals, &signal);
   LOG_INFO << "received " << (signal == SIGINT ? "SIGINT" : "SIGTERM") << ", shutting down";
   server.SetExiting();
+  int64_t left = server.WaitForIdle(std::chrono::seconds(options.exit_timeout_secs));
+  if (left > 0) LOG_WARNING << "exit timeout passed with " << left << " requests still in flight";
   http.Stop();
   models.UnloadAll();  // waits for the requests already queued
   LOG_INFO << "inferd stopped";

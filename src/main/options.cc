@@ -54,8 +54,10 @@ ParseOutcome ParseOptions(int argc, char** argv, Options* options) {
   app.add_option("--http-max-input-size", options->http_max_input_size,
                  "Largest HTTP request body accepted, in bytes, also after decompression")->check(CLI::PositiveNumber);
   app.add_option("--allow-grpc", options->allow_grpc, "Serve gRPC (not yet available in this version)");
+  app.add_option("--grpc-address", options->grpc_address, "Address of the gRPC service");
   app.add_option("--grpc-port", options->grpc_port, "Port of the gRPC service")->check(CLI::Range(0, 65535));
   app.add_option("--allow-metrics", options->allow_metrics, "Serve metrics (not yet available in this version)");
+  app.add_option("--metrics-address", options->metrics_address, "Address of the metrics service");
   app.add_option("--metrics-port", options->metrics_port, "Port of the metrics service")->check(CLI::Range(0, 65535));
   app.add_option("--model-control-mode", options->model_control_mode, "Model control mode")
       ->transform(CLI::IsMember({"none"}, CLI::ignore_case));

@@ -22,8 +22,10 @@ struct Options {
 
   // Accepted for compatibility; the gRPC and metrics services come later.
   bool allow_grpc = true;
+  std::string grpc_address = "0.0.0.0";
   int grpc_port = 8001;
   bool allow_metrics = true;
+  std::string metrics_address = "0.0.0.0";
   int metrics_port = 8002;
 
   std::string model_control_mode = "none";
