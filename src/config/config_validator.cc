@@ -90,6 +90,16 @@ Status ValidateInstanceGroups(const inference::ModelConfig& config) {
 
 }  // namespace
 
+Status ValidateDeclaredDims(const inference::ModelConfig& config) {
+  for (const auto& input : config.input()) {
+    if (!input.dims().empty()) INFERD_RETURN_IF_ERROR(ValidateDims("input '" + input.name() + "'", input.dims()));
+  }
+  for (const auto& output : config.output()) {
+    if (!output.dims().empty()) INFERD_RETURN_IF_ERROR(ValidateDims("output '" + output.name() + "'", output.dims()));
+  }
+  return Status::Ok();
+}
+
 Status ValidateModelConfig(const inference::ModelConfig& config) {
   if (config.name().empty()) return Status::InvalidArg("model configuration must specify 'name'");
   if (config.max_batch_size() < 0) {

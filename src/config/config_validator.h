@@ -9,4 +9,9 @@ namespace inferd {
 
 Status ValidateModelConfig(const inference::ModelConfig& config);
 
+// Checks the dims the config itself declares (before auto-complete adds any),
+// so a mistake in config.pbtxt is reported as such rather than as a mismatch
+// with the model file.
+Status ValidateDeclaredDims(const inference::ModelConfig& config);
+
 }  // namespace inferd

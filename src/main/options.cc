@@ -39,13 +39,17 @@ void SpreadGlobalBackendConfig(Options* options) {
 
 ParseOutcome ParseOptions(int argc, char** argv, Options* options) {
   CLI::App app{"inferd: serves Triton model repositories over the KServe v2 protocol", "inferd"};
-  app.option_defaults()->always_capture_default();
+  // A repeated flag takes its last value, as with tritonserver; repeatable
+  // flags opt back into collecting every value.
+  app.option_defaults()->always_capture_default()->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
   std::vector<std::string> backend_configs;
   bool disable_auto_complete = false;
   bool strict_model_config = false;
 
   app.add_option("--model-repository,--model-store", options->model_repositories,
-                 "Model repository folder (repeatable)")->required();
+                 "Model repository folder (repeatable)")
+      ->required()
+      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
   app.add_option("--id", options->id, "Server identifier, reported as the server name");
   app.add_option("--allow-http", options->allow_http, "Serve HTTP/REST");
   app.add_option("--http-address", options->http_address, "Address of the HTTP service");
@@ -75,7 +79,8 @@ ParseOutcome ParseOptions(int argc, char** argv, Options* options) {
   app.add_option("--log-warning", options->log_warning, "Write warning log lines");
   app.add_option("--log-error", options->log_error, "Write error log lines");
   app.add_option("--log-verbose", options->log_verbose, "Verbose log level (0 = off)")->check(CLI::NonNegativeNumber);
-  app.add_option("--backend-config", backend_configs, "<backend>,<key>=<value> (repeatable)");
+  app.add_option("--backend-config", backend_configs, "<backend>,<key>=<value> (repeatable)")
+      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
 
   try {
     app.parse(argc, argv);

@@ -55,6 +55,7 @@ Status LoadModelConfig(const std::string& model_dir, const ConfigLoadOptions& op
                                            dir_name + "'; they must be equal"));
   }
   INFERD_RETURN_IF_ERROR(InFile(path, ResolvePlatformAndBackend(model_dir, config)));
+  INFERD_RETURN_IF_ERROR(InFile(path, ValidateDeclaredDims(*config)));
   if (options.auto_complete && config->platform() != "ensemble") {
     INFERD_RETURN_IF_ERROR(AutoComplete(model_dir, backends, config));
   }

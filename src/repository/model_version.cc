@@ -2,6 +2,8 @@
 
 #include <fstream>
 
+#include "core/logging.h"
+
 namespace inferd {
 namespace {
 
@@ -37,6 +39,8 @@ Status ModelVersion::Create(const ModelSpec& spec, std::shared_ptr<const inferen
       std::unique_ptr<ModelInstance> created;
       INFERD_RETURN_IF_ERROR(backend->CreateInstance(spec, instance, &created));
       instances.push_back(std::move(created));
+      LOG_VERBOSE(1) << "created instance '" << instance.name << "' of model '" << spec.model_name
+                     << "' version " << spec.version;
     }
   }
   model->scheduler_ = std::make_unique<DefaultScheduler>(std::move(instances));

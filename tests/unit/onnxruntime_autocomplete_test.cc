@@ -1,9 +1,10 @@
 // Auto-complete and configuration checks of the onnxruntime backend, on
 // hand-written model signatures (no ONNX Runtime needed).
-#include <gtest/gtest.h>
-#include <google/protobuf/text_format.h>
-
 #include "backends/onnxruntime/onnxruntime_autocomplete.h"
+
+#include <google/protobuf/text_format.h>
+#include <gtest/gtest.h>
+
 #include "backends/onnxruntime/onnxruntime_io_match.h"
 #include "backends/onnxruntime/ort_session_options.h"
 
@@ -163,10 +164,9 @@ TEST(OnnxRuntimeAutoComplete, ScalarsGetDimsOneAndEmptyReshapeWhenBatching) {
 }
 
 TEST(OnnxRuntimeAutoComplete, UnservableOutputsAreLeftOut) {
-  ModelSignature signature{
-      {T("x", DataType::kFp32, {-1, 4})},
-      {T("label", DataType::kInt64, {-1}),
-       ModelTensor{"probabilities", DataType::kInvalid, "SEQUENCE", {}}}};
+  ModelSignature signature{{T("x", DataType::kFp32, {-1, 4})},
+                           {T("label", DataType::kInt64, {-1}),
+                            ModelTensor{"probabilities", DataType::kInvalid, "SEQUENCE", {}}}};
   inference::ModelConfig config;
   ASSERT_TRUE(AutoCompleteFromSignature("classifier", signature, 4, &config).ok());
   ASSERT_EQ(config.output_size(), 1);
@@ -180,7 +180,10 @@ TEST(OnnxRuntimeAutoComplete, SequenceControlInputsAreNotAdded) {
   inference::ModelConfig config = Parse(R"(
     max_batch_size: 2
     sequence_batching {
-      control_input { name: "START" control { kind: CONTROL_SEQUENCE_START int32_false_true: [0, 1] } }
+      control_input {
+        name: "START"
+        control { kind: CONTROL_SEQUENCE_START int32_false_true: [ 0, 1 ] }
+      }
     })");
   ASSERT_TRUE(AutoCompleteFromSignature("seq", signature, 4, &config).ok());
   EXPECT_EQ(config.input_size(), 2);

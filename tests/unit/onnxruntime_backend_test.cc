@@ -2,8 +2,10 @@
 // the function table, auto-complete from model files, instance checks and
 // execution of every datatype. The test writes its own tiny ONNX models
 // (encoded by hand below) into a temporary directory.
-#include <gtest/gtest.h>
+#include "backends/onnxruntime/onnxruntime_backend.h"
+
 #include <google/protobuf/text_format.h>
+#include <gtest/gtest.h>
 #include <unistd.h>
 
 #include <cstring>
@@ -11,7 +13,6 @@
 #include <fstream>
 #include <variant>
 
-#include "backends/onnxruntime/onnxruntime_backend.h"
 #include "backends/onnxruntime/ort_library.h"
 
 #ifndef INFERD_ONNXRUNTIME_LIBRARY
@@ -54,9 +55,22 @@ class Proto {
 };
 
 // ONNX element type numbers (onnx.TensorProto.DataType).
-enum OnnxType { kFloat = 1, kUint8 = 2, kInt8 = 3, kUint16 = 4, kInt16 = 5, kInt32 = 6,
-                kInt64 = 7, kString = 8, kBool = 9, kFloat16 = 10, kDouble = 11, kUint32 = 12,
-                kUint64 = 13, kBfloat16 = 16 };
+enum OnnxType {
+  kFloat = 1,
+  kUint8 = 2,
+  kInt8 = 3,
+  kUint16 = 4,
+  kInt16 = 5,
+  kInt32 = 6,
+  kInt64 = 7,
+  kString = 8,
+  kBool = 9,
+  kFloat16 = 10,
+  kDouble = 11,
+  kUint32 = 12,
+  kUint64 = 13,
+  kBfloat16 = 16
+};
 
 constexpr int64_t kSymbolic = -1;  // a dimension named "N"
 
@@ -160,8 +174,8 @@ class OnnxRuntimeBackendTest : public ::testing::Test {
               std::unique_ptr<ModelInstance>* instance) {
     INFERD_RETURN_IF_ERROR(backend_->AutoCompleteConfig(spec, config));
     spec.config = config;
-    return backend_->CreateInstance(spec, InstanceSpec{"m_0", inference::ModelInstanceGroup::KIND_CPU},
-                                    instance);
+    return backend_->CreateInstance(
+        spec, InstanceSpec{"m_0", inference::ModelInstanceGroup::KIND_CPU}, instance);
   }
 
   static std::unique_ptr<Backend> backend_;
@@ -172,10 +186,10 @@ std::unique_ptr<Backend> OnnxRuntimeBackendTest::backend_;
 fs::path OnnxRuntimeBackendTest::root_;
 
 std::string AddSubModel() {
-  return ModelBytes({{"Add", {"INPUT0", "INPUT1"}, {"OUTPUT0"}},
-                     {"Sub", {"INPUT0", "INPUT1"}, {"OUTPUT1"}}},
-                    {{"INPUT0", kFloat, {kSymbolic, 4}}, {"INPUT1", kFloat, {kSymbolic, 4}}},
-                    {{"OUTPUT0", kFloat, {kSymbolic, 4}}, {"OUTPUT1", kFloat, {kSymbolic, 4}}});
+  return ModelBytes(
+      {{"Add", {"INPUT0", "INPUT1"}, {"OUTPUT0"}}, {"Sub", {"INPUT0", "INPUT1"}, {"OUTPUT1"}}},
+      {{"INPUT0", kFloat, {kSymbolic, 4}}, {"INPUT1", kFloat, {kSymbolic, 4}}},
+      {{"OUTPUT0", kFloat, {kSymbolic, 4}}, {"OUTPUT1", kFloat, {kSymbolic, 4}}});
 }
 
 template <typename T>
@@ -269,8 +283,8 @@ TEST_F(OnnxRuntimeBackendTest, MisalignedInputIsCopied) {
   ASSERT_NE(reinterpret_cast<uintptr_t>(misaligned.data.data()) % alignof(float), 0u);
   std::vector<Tensor> outputs;
   Status status = instance->Execute(
-      {misaligned, MakeTensor<float>("INPUT1", DataType::kFp32, {1, 4}, {1, 1, 1, 1})},
-      {"OUTPUT0"}, &outputs);
+      {misaligned, MakeTensor<float>("INPUT1", DataType::kFp32, {1, 4}, {1, 1, 1, 1})}, {"OUTPUT0"},
+      &outputs);
   ASSERT_TRUE(status.ok()) << status.ToString();
   EXPECT_EQ(Floats(outputs[0]), (std::vector<float>{2, 3, 4, 5}));
 }
@@ -282,13 +296,13 @@ TEST_F(OnnxRuntimeBackendTest, EveryDatatypeRoundTrips) {
     DataType type;
   };
   const std::vector<Case> cases = {
-      {"bool", kBool, DataType::kBool},       {"u8", kUint8, DataType::kUint8},
-      {"u16", kUint16, DataType::kUint16},    {"u32", kUint32, DataType::kUint32},
-      {"u64", kUint64, DataType::kUint64},    {"i8", kInt8, DataType::kInt8},
-      {"i16", kInt16, DataType::kInt16},      {"i32", kInt32, DataType::kInt32},
-      {"i64", kInt64, DataType::kInt64},      {"f16", kFloat16, DataType::kFp16},
-      {"f32", kFloat, DataType::kFp32},       {"f64", kDouble, DataType::kFp64},
-      {"bf16", kBfloat16, DataType::kBf16},   {"str", kString, DataType::kBytes}};
+      {"bool", kBool, DataType::kBool},     {"u8", kUint8, DataType::kUint8},
+      {"u16", kUint16, DataType::kUint16},  {"u32", kUint32, DataType::kUint32},
+      {"u64", kUint64, DataType::kUint64},  {"i8", kInt8, DataType::kInt8},
+      {"i16", kInt16, DataType::kInt16},    {"i32", kInt32, DataType::kInt32},
+      {"i64", kInt64, DataType::kInt64},    {"f16", kFloat16, DataType::kFp16},
+      {"f32", kFloat, DataType::kFp32},     {"f64", kDouble, DataType::kFp64},
+      {"bf16", kBfloat16, DataType::kBf16}, {"str", kString, DataType::kBytes}};
   std::vector<NodeSpec> nodes;
   std::vector<ValueSpec> ins, outs;
   for (const Case& c : cases) {
@@ -309,9 +323,9 @@ TEST_F(OnnxRuntimeBackendTest, EveryDatatypeRoundTrips) {
   std::vector<std::string> names;
   for (const Case& c : cases) {
     if (c.type == DataType::kBytes) {
-      inputs.push_back(BytesTensor("in_str", {2, 3},
-                                   {"a", std::string("nul\0inside", 10), "", "\xff\xfe", "xyz",
-                                    std::string(1000, 'q')}));
+      inputs.push_back(BytesTensor(
+          "in_str", {2, 3},
+          {"a", std::string("nul\0inside", 10), "", "\xff\xfe", "xyz", std::string(1000, 'q')}));
     } else {
       std::string bytes(6 * DataTypeByteSize(c.type), '\0');
       for (size_t b = 0; b < bytes.size(); ++b) {
@@ -348,9 +362,9 @@ TEST_F(OnnxRuntimeBackendTest, BadBytesInputIsRejected) {
 }
 
 TEST_F(OnnxRuntimeBackendTest, RuntimeErrorCarriesPrefix) {
-  ModelSpec spec = WriteModel(
-      "reshape", ModelBytes({{"Reshape", {"data", "shape"}, {"out"}}},
-                            {{"data", kFloat, {6}}, {"shape", kInt64, {1}}}, {{"out", kFloat, {kSymbolic}}}));
+  ModelSpec spec = WriteModel("reshape", ModelBytes({{"Reshape", {"data", "shape"}, {"out"}}},
+                                                    {{"data", kFloat, {6}}, {"shape", kInt64, {1}}},
+                                                    {{"out", kFloat, {kSymbolic}}}));
   inference::ModelConfig config;
   std::unique_ptr<ModelInstance> instance;
   Status status = Load(spec, &config, &instance);
@@ -366,24 +380,24 @@ TEST_F(OnnxRuntimeBackendTest, RuntimeErrorCarriesPrefix) {
 }
 
 TEST_F(OnnxRuntimeBackendTest, ScalarModelUsesDimsOne) {
-  ModelSpec spec = WriteModel("scalar", ModelBytes({{"Neg", {"x"}, {"y"}}}, {{"x", kFloat, {}}},
-                                                   {{"y", kFloat, {}}}));
+  ModelSpec spec = WriteModel(
+      "scalar", ModelBytes({{"Neg", {"x"}, {"y"}}}, {{"x", kFloat, {}}}, {{"y", kFloat, {}}}));
   inference::ModelConfig config;
   std::unique_ptr<ModelInstance> instance;
   Status status = Load(spec, &config, &instance);
   ASSERT_TRUE(status.ok()) << status.ToString();
   std::vector<Tensor> outputs;
-  status = instance->Execute({MakeTensor<float>("x", DataType::kFp32, {1}, {2.5f})}, {"y"},
-                             &outputs);
+  status =
+      instance->Execute({MakeTensor<float>("x", DataType::kFp32, {1}, {2.5f})}, {"y"}, &outputs);
   ASSERT_TRUE(status.ok()) << status.ToString();
   EXPECT_EQ(outputs[0].shape, (Shape{1}));
   EXPECT_EQ(Floats(outputs[0]), (std::vector<float>{-2.5f}));
 }
 
 TEST_F(OnnxRuntimeBackendTest, BatchedScalarUsesReshape) {
-  ModelSpec spec = WriteModel("batched_scalar",
-                              ModelBytes({{"Neg", {"x"}, {"y"}}}, {{"x", kFloat, {kSymbolic}}},
-                                         {{"y", kFloat, {kSymbolic}}}));
+  ModelSpec spec =
+      WriteModel("batched_scalar", ModelBytes({{"Neg", {"x"}, {"y"}}}, {{"x", kFloat, {kSymbolic}}},
+                                              {{"y", kFloat, {kSymbolic}}}));
   inference::ModelConfig config;
   std::unique_ptr<ModelInstance> instance;
   Status status = Load(spec, &config, &instance);
@@ -398,11 +412,11 @@ TEST_F(OnnxRuntimeBackendTest, BatchedScalarUsesReshape) {
 }
 
 TEST_F(OnnxRuntimeBackendTest, SequenceOutputIsLeftOutOfAutoComplete) {
-  ModelSpec spec = WriteModel(
-      "with_sequence",
-      ModelBytes({{"Identity", {"x"}, {"y"}}, {"SequenceConstruct", {"x"}, {"s"}}},
-                 {{"x", kFloat, {kSymbolic, 2}}},
-                 {{"y", kFloat, {kSymbolic, 2}}, {"s", kFloat, {kSymbolic, 2}, true}}));
+  ModelSpec spec =
+      WriteModel("with_sequence",
+                 ModelBytes({{"Identity", {"x"}, {"y"}}, {"SequenceConstruct", {"x"}, {"s"}}},
+                            {{"x", kFloat, {kSymbolic, 2}}},
+                            {{"y", kFloat, {kSymbolic, 2}}, {"s", kFloat, {kSymbolic, 2}, true}}));
   inference::ModelConfig config;
   std::unique_ptr<ModelInstance> instance;
   Status status = Load(spec, &config, &instance);
@@ -431,7 +445,8 @@ TEST_F(OnnxRuntimeBackendTest, ConfigContradictingModelFailsAtLoad) {
       max_batch_size: 4
       input { name: "INPUT0" data_type: TYPE_FP32 dims: [ 4 ] }
       input { name: "INPUT1" data_type: TYPE_INT32 dims: [ 4 ] }
-      output { name: "OUTPUT0" data_type: TYPE_FP32 dims: [ 4 ] })", &config));
+      output { name: "OUTPUT0" data_type: TYPE_FP32 dims: [ 4 ] })",
+                                                            &config));
   spec.config = &config;
   std::unique_ptr<ModelInstance> instance;
   Status status = backend_->CreateInstance(
@@ -470,10 +485,9 @@ TEST_F(OnnxRuntimeBackendTest, ParametersAreApplied) {
   Status status = Load(spec, &config, &instance);
   ASSERT_TRUE(status.ok()) << status.ToString();
   std::vector<Tensor> outputs;
-  status = instance->Execute(
-      {MakeTensor<float>("INPUT0", DataType::kFp32, {1, 4}, {1, 2, 3, 4}),
-       MakeTensor<float>("INPUT1", DataType::kFp32, {1, 4}, {1, 2, 3, 4})},
-      {"OUTPUT0", "OUTPUT1"}, &outputs);
+  status = instance->Execute({MakeTensor<float>("INPUT0", DataType::kFp32, {1, 4}, {1, 2, 3, 4}),
+                              MakeTensor<float>("INPUT1", DataType::kFp32, {1, 4}, {1, 2, 3, 4})},
+                             {"OUTPUT0", "OUTPUT1"}, &outputs);
   ASSERT_TRUE(status.ok()) << status.ToString();
   EXPECT_EQ(Floats(outputs[0]), (std::vector<float>{2, 4, 6, 8}));
 }

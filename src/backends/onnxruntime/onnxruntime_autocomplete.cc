@@ -48,8 +48,7 @@ Status DecideBatching(const std::string& model_name, const ModelSignature& signa
   if (config->max_batch_size() > 0) {
     if (!can_batch) {
       return Status::InvalidArg("autofill failed for model '" + model_name +
-                                "': max_batch_size is " +
-                                std::to_string(config->max_batch_size()) +
+                                "': max_batch_size is " + std::to_string(config->max_batch_size()) +
                                 " but the model does not support batching (every input and "
                                 "output needs a variable first dimension)");
     }
@@ -99,16 +98,17 @@ Status CompleteInputs(const std::string& model_name, const ModelSignature& signa
   for (inference::ModelInput& input : *config->mutable_input()) {
     const ModelTensor* tensor = FindTensor(signature.inputs, input.name());
     if (tensor == nullptr) {
-      return Status::InvalidArg("model '" + model_name + "': configuration input '" +
-                                input.name() + "' is not an input of the model (model inputs: " +
-                                TensorNames(signature.inputs) + ")");
+      return Status::InvalidArg(
+          "model '" + model_name + "': configuration input '" + input.name() +
+          "' is not an input of the model (model inputs: " + TensorNames(signature.inputs) + ")");
     }
     INFERD_RETURN_IF_ERROR(CompleteEntry(model_name, "input", *tensor, max_batch_size, &input));
   }
   const std::vector<std::string> implicit = ImplicitInputNames(*config);
   for (const ModelTensor& tensor : signature.inputs) {
     bool listed = Contains(implicit, tensor.name);
-    for (const inference::ModelInput& input : config->input()) listed |= input.name() == tensor.name;
+    for (const inference::ModelInput& input : config->input())
+      listed |= input.name() == tensor.name;
     if (listed) continue;
     inference::ModelInput* input = config->add_input();
     input->set_name(tensor.name);

@@ -49,8 +49,8 @@ void SetMapping(const Entry& entry, const ModelTensor& model, bool batching, aut
 
 }  // namespace
 
-Status OnnxRuntimeInstance::Create(std::shared_ptr<const OrtLibrary> library,
-                                   const ModelSpec& spec, const InstanceSpec& instance,
+Status OnnxRuntimeInstance::Create(std::shared_ptr<const OrtLibrary> library, const ModelSpec& spec,
+                                   const InstanceSpec& instance,
                                    std::unique_ptr<ModelInstance>* out) {
   if (instance.kind == inference::ModelInstanceGroup::KIND_GPU) {
     return Status::Unsupported("model '" + spec.model_name + "', instance '" + instance.name +
@@ -136,7 +136,8 @@ Status OnnxRuntimeInstance::ModelShape(const std::string& name, const ShapeMappi
   Shape item(api_shape.begin() + (batching_ && !api_shape.empty() ? 1 : 0), api_shape.end());
   std::optional<int64_t> count = ElementCount(item);
   Shape resolved;
-  if (!count || (batching_ && api_shape.empty()) || !Resolve(mapping.model_dims, *count, &resolved)) {
+  if (!count || (batching_ && api_shape.empty()) ||
+      !Resolve(mapping.model_dims, *count, &resolved)) {
     return Status::InvalidArg("model '" + model_name_ + "', input '" + name + "': shape " +
                               ShapeToString(api_shape) + " cannot be reshaped to " +
                               ShapeToString(mapping.model_dims));
@@ -173,8 +174,8 @@ Status OnnxRuntimeInstance::ApiShape(const std::string& name, const ShapeMapping
   return Status::Ok();
 }
 
-Status OnnxRuntimeInstance::MakeStringValue(const Tensor& tensor, const Shape& shape,
-                                            int64_t count, Owned<OrtValue>* out) const {
+Status OnnxRuntimeInstance::MakeStringValue(const Tensor& tensor, const Shape& shape, int64_t count,
+                                            Owned<OrtValue>* out) const {
   std::vector<std::string_view> elements;
   INFERD_RETURN_IF_ERROR(SplitBytesElements(
       tensor.name, std::string_view(tensor.data.data(), tensor.data.size()), count, &elements));
@@ -214,11 +215,10 @@ Status OnnxRuntimeInstance::MakeInputValue(const Tensor& tensor, const InputBind
   const size_t element_size = DataTypeByteSize(tensor.datatype);
   const size_t bytes = static_cast<size_t>(*count) * element_size;
   if (tensor.data.size() != bytes) {
-    return Status::InvalidArg("model '" + model_name_ + "', input '" + tensor.name + "': shape " +
-                              ShapeToString(tensor.shape) + " of " +
-                              std::string(DataTypeName(tensor.datatype)) + " needs " +
-                              std::to_string(bytes) + " bytes, got " +
-                              std::to_string(tensor.data.size()));
+    return Status::InvalidArg(
+        "model '" + model_name_ + "', input '" + tensor.name + "': shape " +
+        ShapeToString(tensor.shape) + " of " + std::string(DataTypeName(tensor.datatype)) +
+        " needs " + std::to_string(bytes) + " bytes, got " + std::to_string(tensor.data.size()));
   }
   // ONNX Runtime reads inputs only; the const_cast is for its C signature.
   char* data = const_cast<char*>(tensor.data.data());
@@ -308,9 +308,8 @@ Status OnnxRuntimeInstance::ReadOutput(Owned<OrtValue> value, const OutputBindin
   // The Buffer owns the OrtValue; the library stays loaded and its
   // environment alive until the last such Buffer is gone.
   std::shared_ptr<const OrtLibrary> library = library_;
-  std::shared_ptr<const void> owner(value.release(), [library](OrtValue* v) {
-    library->api().ReleaseValue(v);
-  });
+  std::shared_ptr<const void> owner(value.release(),
+                                    [library](OrtValue* v) { library->api().ReleaseValue(v); });
   out->data = Buffer(std::move(owner), static_cast<const char*>(data), bytes);
   return Status::Ok();
 }
@@ -351,10 +350,9 @@ Status OnnxRuntimeInstance::Execute(const std::vector<Tensor>& inputs,
   }
 
   std::vector<OrtValue*> raw_outputs(output_names.size(), nullptr);
-  OrtStatus* status =
-      api_.Run(session_.get(), nullptr, input_cnames.data(), input_pointers.data(),
-               input_pointers.size(), output_cnames.data(), output_cnames.size(),
-               raw_outputs.data());
+  OrtStatus* status = api_.Run(session_.get(), nullptr, input_cnames.data(), input_pointers.data(),
+                               input_pointers.size(), output_cnames.data(), output_cnames.size(),
+                               raw_outputs.data());
   // Own whatever came back before anything can return early.
   std::vector<Owned<OrtValue>> output_values;
   output_values.reserve(raw_outputs.size());

@@ -78,8 +78,8 @@ Status CheckTensor(const std::string& model_name, std::string_view kind, const M
   if (!ShapesAgree(model.dims, expected)) {
     std::string stated = "dims " + ShapeToString(dims);
     if (reshape != nullptr) {
-      stated += " with reshape " +
-                ShapeToString(Shape(reshape->shape().begin(), reshape->shape().end()));
+      stated +=
+          " with reshape " + ShapeToString(Shape(reshape->shape().begin(), reshape->shape().end()));
     }
     if (batching) stated += " after the batch dimension";
     return Status::InvalidArg(where + "configuration " + stated + " gives the model shape " +
@@ -124,9 +124,9 @@ Status CheckConfigAgainstModel(const std::string& model_name, const inference::M
   for (const inference::ModelInput& input : config.input()) {
     const ModelTensor* model = FindTensor(signature.inputs, input.name());
     if (model == nullptr) {
-      return Status::InvalidArg("model '" + model_name + "': configuration input '" +
-                                input.name() + "' is not an input of the model (model inputs: " +
-                                TensorNames(signature.inputs) + ")");
+      return Status::InvalidArg(
+          "model '" + model_name + "': configuration input '" + input.name() +
+          "' is not an input of the model (model inputs: " + TensorNames(signature.inputs) + ")");
     }
     INFERD_RETURN_IF_ERROR(CheckTensor(model_name, "input", *model, input.data_type(),
                                        Shape(input.dims().begin(), input.dims().end()),

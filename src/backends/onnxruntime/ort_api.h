@@ -225,25 +225,24 @@ class OrtApi {
   // Sessions.
   OrtStatus* CreateSession(const OrtEnv* env, const char* model_path,
                            const OrtSessionOptions* options, OrtSession** out) const {
-    return Call<slot::kCreateSession, OrtStatus*(const OrtEnv*, const char*,
-                                                 const OrtSessionOptions*, OrtSession**)>(
+    return Call<slot::kCreateSession,
+                OrtStatus*(const OrtEnv*, const char*, const OrtSessionOptions*, OrtSession**)>(
         env, model_path, options, out);
   }
   OrtStatus* Run(OrtSession* session, const OrtRunOptions* run_options,
                  const char* const* input_names, const OrtValue* const* inputs, size_t input_count,
                  const char* const* output_names, size_t output_count, OrtValue** outputs) const {
-    return Call<slot::kRun,
-                OrtStatus*(OrtSession*, const OrtRunOptions*, const char* const*,
-                           const OrtValue* const*, size_t, const char* const*, size_t, OrtValue**)>(
-        session, run_options, input_names, inputs, input_count, output_names, output_count,
-        outputs);
+    return Call<slot::kRun, OrtStatus*(OrtSession*, const OrtRunOptions*, const char* const*,
+                                       const OrtValue* const*, size_t, const char* const*, size_t,
+                                       OrtValue**)>(session, run_options, input_names, inputs,
+                                                    input_count, output_names, output_count,
+                                                    outputs);
   }
   OrtStatus* SessionGetInputCount(const OrtSession* session, size_t* out) const {
     return Call<slot::kSessionGetInputCount, OrtStatus*(const OrtSession*, size_t*)>(session, out);
   }
   OrtStatus* SessionGetOutputCount(const OrtSession* session, size_t* out) const {
-    return Call<slot::kSessionGetOutputCount, OrtStatus*(const OrtSession*, size_t*)>(session,
-                                                                                      out);
+    return Call<slot::kSessionGetOutputCount, OrtStatus*(const OrtSession*, size_t*)>(session, out);
   }
   OrtStatus* SessionGetInputTypeInfo(const OrtSession* session, size_t index,
                                      OrtTypeInfo** out) const {
@@ -258,15 +257,13 @@ class OrtApi {
   // The name is allocated with `allocator`; free it with AllocatorFree.
   OrtStatus* SessionGetInputName(const OrtSession* session, size_t index, OrtAllocator* allocator,
                                  char** out) const {
-    return Call<slot::kSessionGetInputName,
-                OrtStatus*(const OrtSession*, size_t, OrtAllocator*, char**)>(session, index,
-                                                                              allocator, out);
+    return Call<slot::kSessionGetInputName, OrtStatus*(const OrtSession*, size_t, OrtAllocator*,
+                                                       char**)>(session, index, allocator, out);
   }
   OrtStatus* SessionGetOutputName(const OrtSession* session, size_t index, OrtAllocator* allocator,
                                   char** out) const {
-    return Call<slot::kSessionGetOutputName,
-                OrtStatus*(const OrtSession*, size_t, OrtAllocator*, char**)>(session, index,
-                                                                              allocator, out);
+    return Call<slot::kSessionGetOutputName, OrtStatus*(const OrtSession*, size_t, OrtAllocator*,
+                                                        char**)>(session, index, allocator, out);
   }
 
   // Session options.
@@ -295,12 +292,10 @@ class OrtApi {
                 OrtStatus*(OrtSessionOptions*, GraphOptimization)>(options, level);
   }
   OrtStatus* SetIntraOpNumThreads(OrtSessionOptions* options, int threads) const {
-    return Call<slot::kSetIntraOpNumThreads, OrtStatus*(OrtSessionOptions*, int)>(options,
-                                                                                  threads);
+    return Call<slot::kSetIntraOpNumThreads, OrtStatus*(OrtSessionOptions*, int)>(options, threads);
   }
   OrtStatus* SetInterOpNumThreads(OrtSessionOptions* options, int threads) const {
-    return Call<slot::kSetInterOpNumThreads, OrtStatus*(OrtSessionOptions*, int)>(options,
-                                                                                  threads);
+    return Call<slot::kSetInterOpNumThreads, OrtStatus*(OrtSessionOptions*, int)>(options, threads);
   }
   OrtStatus* AddSessionConfigEntry(OrtSessionOptions* options, const char* key,
                                    const char* value) const {
@@ -313,28 +308,25 @@ class OrtApi {
   }
 
   // Values and tensors.
-  OrtStatus* CreateTensorAsOrtValue(OrtAllocator* allocator, const int64_t* shape,
-                                    size_t shape_len, ElementType type, OrtValue** out) const {
+  OrtStatus* CreateTensorAsOrtValue(OrtAllocator* allocator, const int64_t* shape, size_t shape_len,
+                                    ElementType type, OrtValue** out) const {
     return Call<slot::kCreateTensorAsOrtValue,
                 OrtStatus*(OrtAllocator*, const int64_t*, size_t, ElementType, OrtValue**)>(
         allocator, shape, shape_len, type, out);
   }
   // Wraps caller memory; the memory must outlive the value.
-  OrtStatus* CreateTensorWithDataAsOrtValue(const OrtMemoryInfo* info, void* data,
-                                            size_t data_len, const int64_t* shape,
-                                            size_t shape_len, ElementType type,
-                                            OrtValue** out) const {
+  OrtStatus* CreateTensorWithDataAsOrtValue(const OrtMemoryInfo* info, void* data, size_t data_len,
+                                            const int64_t* shape, size_t shape_len,
+                                            ElementType type, OrtValue** out) const {
     return Call<slot::kCreateTensorWithDataAsOrtValue,
-                OrtStatus*(const OrtMemoryInfo*, void*, size_t, const int64_t*, size_t,
-                           ElementType, OrtValue**)>(info, data, data_len, shape, shape_len, type,
-                                                     out);
+                OrtStatus*(const OrtMemoryInfo*, void*, size_t, const int64_t*, size_t, ElementType,
+                           OrtValue**)>(info, data, data_len, shape, shape_len, type, out);
   }
   OrtStatus* GetTensorMutableData(OrtValue* value, void** out) const {
     return Call<slot::kGetTensorMutableData, OrtStatus*(OrtValue*, void**)>(value, out);
   }
   OrtStatus* GetStringTensorDataLength(const OrtValue* value, size_t* len) const {
-    return Call<slot::kGetStringTensorDataLength, OrtStatus*(const OrtValue*, size_t*)>(value,
-                                                                                        len);
+    return Call<slot::kGetStringTensorDataLength, OrtStatus*(const OrtValue*, size_t*)>(value, len);
   }
   // Copies all strings back to back into `s` and the start of each into
   // `offsets`.
@@ -380,9 +372,8 @@ class OrtApi {
   }
   OrtStatus* GetDimensions(const OrtTensorTypeAndShapeInfo* info, int64_t* dims,
                            size_t dims_len) const {
-    return Call<slot::kGetDimensions,
-                OrtStatus*(const OrtTensorTypeAndShapeInfo*, int64_t*, size_t)>(info, dims,
-                                                                                dims_len);
+    return Call<slot::kGetDimensions, OrtStatus*(const OrtTensorTypeAndShapeInfo*, int64_t*,
+                                                 size_t)>(info, dims, dims_len);
   }
   // Fills one name per dimension ("" where the dimension has no name).
   OrtStatus* GetSymbolicDimensions(const OrtTensorTypeAndShapeInfo* info, const char** names,

@@ -34,18 +34,17 @@ Status OrtLibrary::Load(const std::string& path, std::shared_ptr<const OrtLibrar
   const void* table = base->GetApi(kRequiredApiVersion);
   if (table == nullptr) {
     dlclose(handle);
-    return Status::Unavailable("ONNX Runtime library '" + path + "' (version " + version +
-                               ") does not provide C API version " +
-                               std::to_string(kRequiredApiVersion) +
-                               "; inferd needs ONNX Runtime 1." +
-                               std::to_string(kRequiredApiVersion) + " or newer");
+    return Status::Unavailable(
+        "ONNX Runtime library '" + path + "' (version " + version +
+        ") does not provide C API version " + std::to_string(kRequiredApiVersion) +
+        "; inferd needs ONNX Runtime 1." + std::to_string(kRequiredApiVersion) + " or newer");
   }
 
   std::shared_ptr<OrtLibrary> library(new OrtLibrary(path, version, OrtApi(table)));
   OrtEnv* env = nullptr;
-  Status status = ToStatus(library->api(),
-                           library->api().CreateEnv(LoggingLevel::kWarning, "inferd", &env),
-                           "cannot create ONNX Runtime environment: ");
+  Status status =
+      ToStatus(library->api(), library->api().CreateEnv(LoggingLevel::kWarning, "inferd", &env),
+               "cannot create ONNX Runtime environment: ");
   if (!status.ok()) return status;
   library->env_ = env;
   *out = std::move(library);

@@ -115,8 +115,7 @@ Status ReadSignature(const OrtApi& api, const std::string& model_name, const Ort
   signature.outputs.resize(output_count);
   for (size_t i = 0; i < input_count; ++i) {
     INFERD_RETURN_IF_ERROR(ReadOne(api, session, i, &OrtApi::SessionGetInputName,
-                                   &OrtApi::SessionGetInputTypeInfo, prefix,
-                                   &signature.inputs[i]));
+                                   &OrtApi::SessionGetInputTypeInfo, prefix, &signature.inputs[i]));
   }
   for (size_t i = 0; i < output_count; ++i) {
     INFERD_RETURN_IF_ERROR(ReadOne(api, session, i, &OrtApi::SessionGetOutputName,

@@ -9,8 +9,8 @@ namespace {
 
 constexpr std::string_view kSessionEntryPrefix = "session.";
 
-Status BadParameter(const std::string& model_name, const std::string& key,
-                    const std::string& value, const std::string& expected) {
+Status BadParameter(const std::string& model_name, const std::string& key, const std::string& value,
+                    const std::string& expected) {
   return Status::InvalidArg("model '" + model_name + "': parameter '" + key + "' has value '" +
                             value + "'; expected " + expected);
 }
@@ -90,10 +90,10 @@ Status MakeSessionOptions(const OrtLibrary& library, const std::string& model_na
   // Parse everything first so a bad value is reported even for inspection.
   int intra_threads = 0;
   int inter_threads = 0;
-  INFERD_RETURN_IF_ERROR(ReadThreadCount(model_name, config, "intra_op_thread_count",
-                                         &intra_threads));
-  INFERD_RETURN_IF_ERROR(ReadThreadCount(model_name, config, "inter_op_thread_count",
-                                         &inter_threads));
+  INFERD_RETURN_IF_ERROR(
+      ReadThreadCount(model_name, config, "intra_op_thread_count", &intra_threads));
+  INFERD_RETURN_IF_ERROR(
+      ReadThreadCount(model_name, config, "inter_op_thread_count", &inter_threads));
   int execution_mode = 0;
   if (auto it = config.parameters().find("execution_mode"); it != config.parameters().end()) {
     const std::string& text = it->second.string_value();
@@ -136,16 +136,14 @@ Status MakeSessionOptions(const OrtLibrary& library, const std::string& model_na
     INFERD_RETURN_IF_ORT_ERROR(api, api.SetInterOpNumThreads(options.get(), inter_threads), prefix);
   }
   if (arena_given) {
-    INFERD_RETURN_IF_ORT_ERROR(api,
-                               arena ? api.EnableCpuMemArena(options.get())
-                                     : api.DisableCpuMemArena(options.get()),
-                               prefix);
+    INFERD_RETURN_IF_ORT_ERROR(
+        api, arena ? api.EnableCpuMemArena(options.get()) : api.DisableCpuMemArena(options.get()),
+        prefix);
   }
   if (pattern_given) {
-    INFERD_RETURN_IF_ORT_ERROR(api,
-                               pattern ? api.EnableMemPattern(options.get())
-                                       : api.DisableMemPattern(options.get()),
-                               prefix);
+    INFERD_RETURN_IF_ORT_ERROR(
+        api, pattern ? api.EnableMemPattern(options.get()) : api.DisableMemPattern(options.get()),
+        prefix);
   }
   for (const auto& [key, parameter] : config.parameters()) {
     if (key.size() > kSessionEntryPrefix.size() && key.starts_with(kSessionEntryPrefix)) {

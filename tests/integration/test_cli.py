@@ -1,0 +1,45 @@
+"""Command line: tritonserver-style flags; a bad flag is a one-line error and exit code 1."""
+
+import subprocess
+
+import pytest
+
+from server_process import binary_path
+
+
+def run(*args):
+    return subprocess.run([binary_path(), *args], capture_output=True, text=True, timeout=30)
+
+
+@pytest.mark.parametrize("args,fragment", [
+    (["--model-repository=/tmp", "--no-such-flag=1"], "--no-such-flag"),
+    (["--model-repository=/tmp", "--http-port=abc"], "--http-port"),
+    (["--model-repository=/tmp", "--http-port=70000"], "--http-port"),
+    (["--model-repository=/tmp", "--exit-on-error=maybe"], "--exit-on-error"),
+    (["--model-repository=/tmp", "--model-control-mode=sometimes"], "--model-control-mode"),
+    (["--model-repository=/tmp", "--backend-config=onnxruntime,novalue"],
+     "--backend-config expects <backend>,<key>=<value>, got 'onnxruntime,novalue'"),
+    (["--http-port=8000"], "--model-repository"),
+])
+def test_bad_flags_are_one_line_errors(args, fragment):
+    result = run(*args)
+    assert result.returncode == 1
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith("inferd: error: ")
+    assert fragment in lines[0]
+    assert result.stdout == ""
+
+
+def test_help_lists_tritonserver_flags():
+    result = run("--help")
+    assert result.returncode == 0
+    for flag in ("--model-repository", "--http-port", "--grpc-port", "--metrics-port", "--exit-on-error",
+                 "--strict-readiness", "--backend-config", "--disable-auto-complete-config", "--log-verbose"):
+        assert flag in result.stdout
+
+
+def test_unreadable_repository_fails_start(tmp_path):
+    result = run(f"--model-repository={tmp_path}/missing", "--http-port=0")
+    assert result.returncode == 1
+    assert f"unable to read model repository '{tmp_path}/missing'" in result.stderr
