@@ -26,18 +26,6 @@ const inference::ModelOutput* FindOutput(const inference::ModelConfig& config, c
   return nullptr;
 }
 
-// Gives a -1 in `shape` whatever part of `count` elements the other
-// dimensions leave (how a reshape with a variable dimension resolves).
-void FillVariableDim(int64_t count, Shape* shape) {
-  int64_t known = 1;
-  int64_t* variable = nullptr;
-  for (auto& dim : *shape) {
-    if (dim < 0) variable = &dim;
-    else known *= dim;
-  }
-  if (variable) *variable = known ? count / known : 0;
-}
-
 Status CheckInputSet(const inference::ModelConfig& config, const InferenceRequest& request) {
   std::set<std::string> seen;
   std::vector<std::string> given;
@@ -119,13 +107,6 @@ Status CheckInput(const inference::ModelConfig& config, const inference::ModelIn
                                 std::to_string(tensor->data.size()));
     }
   }
-  if (spec.has_reshape()) {
-    Shape reshaped;
-    if (batched) reshaped.push_back(tensor->shape[0]);
-    reshaped.insert(reshaped.end(), spec.reshape().shape().begin(), spec.reshape().shape().end());
-    FillVariableDim(*count, &reshaped);
-    tensor->shape = reshaped;
-  }
   return Status::Ok();
 }
 
@@ -160,17 +141,6 @@ Status ValidateRequest(const inference::ModelConfig& config, InferenceRequest* r
     INFERD_RETURN_IF_ERROR(CheckInput(config, *FindInput(config, tensor.name), &tensor));
   }
   return CheckOutputs(config, *request, output_names);
-}
-
-void ApplyOutputReshape(const inference::ModelConfig& config, Tensor* output) {
-  const inference::ModelOutput* spec = FindOutput(config, output->name);
-  if (!spec || !spec->has_reshape()) return;
-  bool batched = config.max_batch_size() > 0 && !output->shape.empty();
-  Shape shape;
-  if (batched) shape.push_back(output->shape[0]);
-  shape.insert(shape.end(), spec->dims().begin(), spec->dims().end());
-  FillVariableDim(ElementCount(output->shape).value_or(0), &shape);
-  output->shape = shape;
 }
 
 }  // namespace inferd

@@ -12,13 +12,9 @@
 
 namespace inferd {
 
-// On success rewrites input shapes to what the model expects (config
-// `reshape`) and fills `output_names` with the outputs to produce.
+// On success fills `output_names` with the outputs to produce. Shapes stay
+// in the API form (config `dims`); a backend applies `reshape` itself.
 Status ValidateRequest(const inference::ModelConfig& config, InferenceRequest* request,
                        std::vector<std::string>* output_names);
-
-// Restores an output's API shape (config `dims`) from the model's shape
-// when the config reshapes it; otherwise leaves it alone.
-void ApplyOutputReshape(const inference::ModelConfig& config, Tensor* output);
 
 }  // namespace inferd

@@ -49,7 +49,6 @@ Status BuildResponse(const ModelVersion& model, const InferenceRequest& request,
   for (size_t i = 0; i < outputs.size(); ++i) {
     Tensor& tensor = outputs[i];
     tensor.name = output_names[i];
-    ApplyOutputReshape(model.config(), &tensor);
     uint32_t classes = i < request.outputs.size() ? request.outputs[i].classification_count : 0;
     if (classes > 0) {
       Tensor classified;
