@@ -104,8 +104,10 @@ class Session : public std::enable_shared_from_this<Session> {
     for (const auto& field : message) request.headers[Lower(field.name_string())] = std::string(field.value());
     request.body = std::make_shared<const std::string>(std::move(message.body()));
     parser_.reset();
+    // dispatch: a reply given while still on this connection's strand (health,
+    // metadata, errors) is written at once, without a hop through the queue.
     auto reply = [self = shared_from_this()](HttpReply reply) {
-      net::post(self->stream_.get_executor(),
+      net::dispatch(self->stream_.get_executor(),
                 [self, reply = std::move(reply)]() mutable { self->Write(std::move(reply)); });
     };
     handler_->Handle(std::move(request), std::move(reply));
