@@ -54,29 +54,15 @@ class Proto {
   std::string out_;
 };
 
-// ONNX element type numbers (onnx.TensorProto.DataType).
-enum OnnxType {
-  kFloat = 1,
-  kUint8 = 2,
-  kInt8 = 3,
-  kUint16 = 4,
-  kInt16 = 5,
-  kInt32 = 6,
-  kInt64 = 7,
-  kString = 8,
-  kBool = 9,
-  kFloat16 = 10,
-  kDouble = 11,
-  kUint32 = 12,
-  kUint64 = 13,
-  kBfloat16 = 16
-};
+// ONNX element type numbers (onnx.TensorProto.DataType), as the backend declares them.
+using OnnxType = ort::ElementType;
+using enum ort::ElementType;
 
 constexpr int64_t kSymbolic = -1;  // a dimension named "N"
 
 struct ValueSpec {
   std::string name;
-  int elem_type;
+  OnnxType elem_type;
   Shape dims;             // kSymbolic for a named dimension
   bool sequence = false;  // a sequence of such tensors
 };
@@ -99,7 +85,7 @@ Proto TensorType(const ValueSpec& value) {
     shape.Message(1, dimension);
   }
   Proto tensor;
-  tensor.Int(1, value.elem_type).Message(2, shape);
+  tensor.Int(1, static_cast<int>(value.elem_type)).Message(2, shape);
   Proto type;
   type.Message(1, tensor);
   return type;
@@ -292,7 +278,7 @@ TEST_F(OnnxRuntimeBackendTest, MisalignedInputIsCopied) {
 TEST_F(OnnxRuntimeBackendTest, EveryDatatypeRoundTrips) {
   struct Case {
     std::string suffix;
-    int onnx;
+    OnnxType onnx;
     DataType type;
   };
   const std::vector<Case> cases = {

@@ -123,6 +123,18 @@ Status OnnxRuntimeInstance::Failure(OrtStatus* status) const {
                   StatusCode::kInternal);
 }
 
+bool OnnxRuntimeInstance::ReshapeItems(const Shape& shape, const Shape& item_dims, Shape* out) const {
+  if (batching_ && shape.empty()) return false;
+  Shape item(shape.begin() + (batching_ ? 1 : 0), shape.end());
+  std::optional<int64_t> count = ElementCount(item);
+  Shape resolved;
+  if (!count || !Resolve(item_dims, *count, &resolved)) return false;
+  out->clear();
+  if (batching_) out->push_back(shape[0]);
+  out->insert(out->end(), resolved.begin(), resolved.end());
+  return true;
+}
+
 Status OnnxRuntimeInstance::ModelShape(const std::string& name, const ShapeMapping& mapping,
                                        const Shape& api_shape, Shape* out) const {
   if (mapping.scalar) {
@@ -133,18 +145,11 @@ Status OnnxRuntimeInstance::ModelShape(const std::string& name, const ShapeMappi
     *out = api_shape;
     return Status::Ok();
   }
-  Shape item(api_shape.begin() + (batching_ && !api_shape.empty() ? 1 : 0), api_shape.end());
-  std::optional<int64_t> count = ElementCount(item);
-  Shape resolved;
-  if (!count || (batching_ && api_shape.empty()) ||
-      !Resolve(mapping.model_dims, *count, &resolved)) {
+  if (!ReshapeItems(api_shape, mapping.model_dims, out)) {
     return Status::InvalidArg("model '" + model_name_ + "', input '" + name + "': shape " +
                               ShapeToString(api_shape) + " cannot be reshaped to " +
                               ShapeToString(mapping.model_dims));
   }
-  out->clear();
-  if (batching_) out->push_back(api_shape[0]);
-  out->insert(out->end(), resolved.begin(), resolved.end());
   return Status::Ok();
 }
 
@@ -158,19 +163,12 @@ Status OnnxRuntimeInstance::ApiShape(const std::string& name, const ShapeMapping
     *out = model_shape;
     return Status::Ok();
   }
-  Shape item(model_shape.begin() + (batching_ && !model_shape.empty() ? 1 : 0), model_shape.end());
-  std::optional<int64_t> count = ElementCount(item);
-  Shape resolved;
-  if (!count || (batching_ && model_shape.empty()) ||
-      !Resolve(mapping.config_dims, *count, &resolved)) {
+  if (!ReshapeItems(model_shape, mapping.config_dims, out)) {
     return Status::Internal("model '" + model_name_ + "', output '" + name +
                             "': the model produced shape " + ShapeToString(model_shape) +
                             ", which does not reshape to the configured dims " +
                             ShapeToString(mapping.config_dims));
   }
-  out->clear();
-  if (batching_) out->push_back(model_shape[0]);
-  out->insert(out->end(), resolved.begin(), resolved.end());
   return Status::Ok();
 }
 

@@ -66,6 +66,9 @@ class OnnxRuntimeInstance : public ModelInstance {
   Status MakeStringValue(const Tensor& tensor, const Shape& shape, int64_t count,
                          Owned<OrtValue>* out) const;
   Status ReadOutput(Owned<OrtValue> value, const OutputBinding& binding, Tensor* out) const;
+  // Keeps the batch dimension (when batching) and reshapes the rest of
+  // `shape` to `item_dims`, whose -1 takes the remaining element count.
+  bool ReshapeItems(const Shape& shape, const Shape& item_dims, Shape* out) const;
   Status ModelShape(const std::string& name, const ShapeMapping& mapping, const Shape& api_shape,
                     Shape* out) const;
   Status ApiShape(const std::string& name, const ShapeMapping& mapping, const Shape& model_shape,
