@@ -85,10 +85,6 @@ void Server::Infer(std::unique_ptr<InferenceRequest> request, InferCallback user
   std::shared_ptr<ModelVersion> model;
   Status status = models_->Get(request->model_name, request->model_version, &model);
   if (!status.ok()) return done(std::move(status), nullptr);
-  if (model->config().model_transaction_policy().decoupled()) {
-    return done(Status::Unsupported("HTTP end point doesn't support models with decoupled transaction policy"),
-                nullptr);
-  }
   InferJob job;
   status = ValidateRequest(model->config(), request.get(), &job.output_names);
   if (!status.ok()) return done(std::move(status), nullptr);

@@ -37,4 +37,20 @@ int HttpStatusFor(StatusCode code) {
   return 500;
 }
 
+int GrpcCodeFor(StatusCode code) {
+  // Numbers of grpc::StatusCode, so the core needs no gRPC header.
+  switch (code) {
+    case StatusCode::kOk: return 0;
+    case StatusCode::kCancelled: return 1;
+    case StatusCode::kUnknown: return 2;
+    case StatusCode::kInvalidArg: return 3;
+    case StatusCode::kNotFound: return 5;
+    case StatusCode::kAlreadyExists: return 6;
+    case StatusCode::kUnsupported: return 12;
+    case StatusCode::kInternal: return 13;
+    case StatusCode::kUnavailable: return 14;
+  }
+  return 2;
+}
+
 }  // namespace inferd

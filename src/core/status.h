@@ -52,6 +52,9 @@ const char* StatusCodeName(StatusCode code);
 // HTTP status a frontend answers for a failed request with this code.
 int HttpStatusFor(StatusCode code);
 
+// gRPC status code number (grpc::StatusCode) for this code.
+int GrpcCodeFor(StatusCode code);
+
 }  // namespace inferd
 
 // Returns early from the enclosing function when `expr` is not OK.

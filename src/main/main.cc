@@ -10,6 +10,7 @@
 #include "backends/backend_registry.h"
 #include "core/logging.h"
 #include "core/server.h"
+#include "frontend/grpc/grpc_server.h"
 #include "frontend/http/http_api.h"
 #include "frontend/http/http_server.h"
 #include "main/model_table.h"
@@ -42,7 +43,6 @@ int Run(const Options& options) {
   ApplyLogOptions(options);
   sigset_t signals = BlockShutdownSignals();
   LOG_INFO << "inferd " << kInferdVersion << " starting";
-  if (options.allow_grpc) LOG_WARNING << "gRPC is not available in this version; --grpc-port is ignored";
   if (options.allow_metrics) LOG_WARNING << "metrics are not available in this version; --metrics-port is ignored";
 
   BackendRegistry backends(options.backend_config);
@@ -82,6 +82,25 @@ int Run(const Options& options) {
     LOG_INFO << "Started HTTPService at " << options.http_address << ":" << http.port();
   }
 
+  GrpcServerOptions grpc_options;
+  grpc_options.address = options.grpc_address;
+  grpc_options.port = options.grpc_port;
+  grpc_options.keepalive_time_ms = options.grpc_keepalive_time_ms;
+  grpc_options.keepalive_timeout_ms = options.grpc_keepalive_timeout_ms;
+  grpc_options.keepalive_permit_without_calls = options.grpc_keepalive_permit_without_calls;
+  grpc_options.http2_max_pings_without_data = options.grpc_http2_max_pings_without_data;
+  grpc_options.http2_min_recv_ping_interval_without_data_ms = options.grpc_http2_min_recv_ping_interval_without_data_ms;
+  grpc_options.http2_max_ping_strikes = options.grpc_http2_max_ping_strikes;
+  GrpcServer grpc(grpc_options, &server);
+  if (options.allow_grpc) {
+    Status started = grpc.Start();
+    if (!started.ok()) {
+      LOG_ERROR << started.message();
+      return 1;
+    }
+    LOG_INFO << "Started GRPCInferenceService at " << options.grpc_address << ":" << grpc.port();
+  }
+
   int signal = 0;
   sigwait(&signals, &signal);
   LOG_INFO << "received " << (signal == SIGINT ? "SIGINT" : "SIGTERM") << ", shutting down";
@@ -89,6 +108,7 @@ int Run(const Options& options) {
   int64_t left = server.WaitForIdle(std::chrono::seconds(options.exit_timeout_secs));
   if (left > 0) LOG_WARNING << "exit timeout passed with " << left << " requests still in flight";
   http.Stop();
+  grpc.Stop();
   models.UnloadAll();  // waits for the requests already queued
   LOG_INFO << "inferd stopped";
   return 0;

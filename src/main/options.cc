@@ -57,9 +57,24 @@ ParseOutcome ParseOptions(int argc, char** argv, Options* options) {
   app.add_option("--http-thread-count", options->http_thread_count, "Threads serving HTTP")->check(CLI::Range(1, 256));
   app.add_option("--http-max-input-size", options->http_max_input_size,
                  "Largest HTTP request body accepted, in bytes, also after decompression")->check(CLI::PositiveNumber);
-  app.add_option("--allow-grpc", options->allow_grpc, "Serve gRPC (not yet available in this version)");
+  app.add_option("--allow-grpc", options->allow_grpc, "Serve gRPC");
   app.add_option("--grpc-address", options->grpc_address, "Address of the gRPC service");
   app.add_option("--grpc-port", options->grpc_port, "Port of the gRPC service")->check(CLI::Range(0, 65535));
+  app.add_option("--grpc-infer-allocation-pool-size", options->grpc_infer_allocation_pool_size,
+                 "Accepted for compatibility (inferd allocates per request)")->check(CLI::NonNegativeNumber);
+  app.add_option("--grpc-keepalive-time", options->grpc_keepalive_time_ms,
+                 "Milliseconds between keepalive pings")->check(CLI::PositiveNumber);
+  app.add_option("--grpc-keepalive-timeout", options->grpc_keepalive_timeout_ms,
+                 "Milliseconds to wait for a keepalive acknowledgement")->check(CLI::PositiveNumber);
+  app.add_option("--grpc-keepalive-permit-without-calls", options->grpc_keepalive_permit_without_calls,
+                 "Allow keepalive pings when no call is open");
+  app.add_option("--grpc-http2-max-pings-without-data", options->grpc_http2_max_pings_without_data,
+                 "Pings allowed without data (0 = unlimited)")->check(CLI::NonNegativeNumber);
+  app.add_option("--grpc-http2-min-recv-ping-interval-without-data",
+                 options->grpc_http2_min_recv_ping_interval_without_data_ms,
+                 "Minimum milliseconds between received pings without data")->check(CLI::NonNegativeNumber);
+  app.add_option("--grpc-http2-max-ping-strikes", options->grpc_http2_max_ping_strikes,
+                 "Bad pings tolerated before closing (0 = unlimited)")->check(CLI::NonNegativeNumber);
   app.add_option("--allow-metrics", options->allow_metrics, "Serve metrics (not yet available in this version)");
   app.add_option("--metrics-address", options->metrics_address, "Address of the metrics service");
   app.add_option("--metrics-port", options->metrics_port, "Port of the metrics service")->check(CLI::Range(0, 65535));

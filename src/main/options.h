@@ -20,10 +20,18 @@ struct Options {
   int http_thread_count = 8;
   size_t http_max_input_size = 64 * 1024 * 1024;
 
-  // Accepted for compatibility; the gRPC and metrics services come later.
   bool allow_grpc = true;
   std::string grpc_address = "0.0.0.0";
   int grpc_port = 8001;
+  int grpc_infer_allocation_pool_size = 8;  // accepted; inferd allocates per request
+  int grpc_keepalive_time_ms = 7200000;
+  int grpc_keepalive_timeout_ms = 20000;
+  bool grpc_keepalive_permit_without_calls = false;
+  int grpc_http2_max_pings_without_data = 2;
+  int grpc_http2_min_recv_ping_interval_without_data_ms = 300000;
+  int grpc_http2_max_ping_strikes = 2;
+
+  // Accepted for compatibility; the metrics service comes later.
   bool allow_metrics = true;
   std::string metrics_address = "0.0.0.0";
   int metrics_port = 8002;

@@ -1,9 +1,14 @@
-"""pytest fixtures: generated model repositories and running inferd servers.
+"""pytest fixtures: generated model repositories, running inferd servers, clients.
 
 Models are generated once per session into a temporary directory. The `server`
 fixture is one shared server over the good models; `start_server` starts extra
 servers with special flags and stops them when the test ends. A test fails with
 the server log if its server died underneath it.
+
+Inference tests take `client`, which is parametrised over the two protocols
+(`protocol` = "http" or "grpc") and offers the interface of client_api.
+gRPC-only tests take `grpc_client`; the gRPC stubs are compiled from proto/
+once per session (`stubs`, see grpc_stubs.py).
 """
 
 import os
@@ -17,6 +22,8 @@ sys.path.insert(0, HERE)
 sys.path.insert(0, os.path.join(HERE, "..", "models"))
 
 import generate  # noqa: E402
+import grpc_stubs  # noqa: E402
+import kserve_http as kh  # noqa: E402
 from server_process import ServerProcess  # noqa: E402
 
 
@@ -130,3 +137,59 @@ def start_server(tmp_path):
         srv.stop()
     if died:
         pytest.fail("inferd died unexpectedly; log:\n" + died[0].log()[-8000:])
+
+
+@pytest.fixture(scope="session")
+def stubs(tmp_path_factory):
+    """Python modules generated from proto/ (messages, services, model_config)."""
+    return grpc_stubs.generate(str(tmp_path_factory.mktemp("grpc_stubs")))
+
+
+@pytest.fixture
+def make_grpc_client(request):
+    """Factory: make_grpc_client(server) -> kserve_grpc.GrpcClient, connected; closed afterwards."""
+    import kserve_grpc
+
+    stub_modules = request.getfixturevalue("stubs")
+    clients = []
+
+    def make(srv):
+        client = kserve_grpc.GrpcClient(stub_modules, srv.grpc_target)
+        clients.append(client)
+        try:
+            return client.wait_ready()
+        except Exception as e:
+            raise RuntimeError(f"no gRPC service at {srv.grpc_target}: {e!r}; log:\n"
+                               f"{srv.log()[-4000:]}") from None
+
+    yield make
+    for client in clients:
+        client.close()
+
+
+@pytest.fixture
+def grpc_client(server, make_grpc_client):
+    """A gRPC client of the shared server."""
+    return make_grpc_client(server)
+
+
+@pytest.fixture(params=["http", "grpc"])
+def protocol(request):
+    """The protocol an inference test runs over."""
+    return request.param
+
+
+@pytest.fixture
+def make_client(request, protocol, new_session):
+    """Factory: make_client(server) -> a client_api client of `server` over `protocol`.
+
+    Each call opens its own connection (HTTP session or gRPC channel)."""
+    if protocol == "http":
+        return lambda srv: kh.HttpClient(new_session(), srv.url)
+    return request.getfixturevalue("make_grpc_client")
+
+
+@pytest.fixture
+def client(server, make_client):
+    """A client of the shared server over `protocol`."""
+    return make_client(server)

@@ -12,6 +12,8 @@ import struct
 
 import numpy as np
 
+from client_api import InferError
+
 HEADER_LENGTH = "Inference-Header-Content-Length"
 
 _NP_BY_DATATYPE = {
@@ -175,6 +177,32 @@ class InferResult:
     def as_numpy(self, name):
         return self.arrays[name]
 
+    @property
+    def model_name(self):
+        return self.header["model_name"]
+
+    @property
+    def model_version(self):
+        return self.header["model_version"]
+
+    @property
+    def id(self):
+        return self.header.get("id", "")
+
+    @property
+    def parameters(self):
+        return self.header.get("parameters", {})
+
+    @property
+    def output_names(self):
+        return [entry["name"] for entry in self.header.get("outputs", [])]
+
+    def datatype(self, name):
+        return self.output(name)["datatype"]
+
+    def shape(self, name):
+        return list(self.output(name)["shape"])
+
     def output(self, name):
         """The JSON entry of output `name`."""
         for entry in self.header.get("outputs", []):
@@ -241,3 +269,38 @@ def infer(session, base_url, model, inputs, outputs=None, request_id=None,
     if resp.status_code != 200:
         return resp, None
     return resp, parse_response(resp.content, resp.headers)
+
+
+class HttpClient:
+    """The client interface of client_api over HTTP: binary tensors by default
+    (as tritonclient.http sends them), JSON `data` both ways when typed=True."""
+
+    def __init__(self, session, base_url):
+        self.session = session
+        self.base_url = base_url
+
+    def infer(self, model, inputs, outputs=None, request_id=None, classification=None,
+              parameters=None, version=None, typed=False, timeout=60):
+        items = [InferInput(name, data, binary=not typed) for name, data in inputs.items()]
+        parameters = dict(parameters or {})
+        if outputs is None:
+            if classification is not None:
+                raise ValueError("classification needs the outputs named")
+            if not typed:
+                parameters["binary_data_output"] = True
+            requested = None
+        else:
+            output_parameters = {"binary_data": not typed}
+            if classification is not None:
+                output_parameters["classification"] = classification
+            requested = [{"name": n, "parameters": dict(output_parameters)} for n in outputs]
+        resp, result = infer(self.session, self.base_url, model, items, outputs=requested,
+                             request_id=request_id, parameters=parameters or None,
+                             version=version, timeout=timeout)
+        if result is None:
+            try:
+                message = resp.json()["error"]
+            except ValueError:
+                message = resp.text
+            raise InferError(resp.status_code, message)
+        return result

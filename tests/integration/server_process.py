@@ -1,8 +1,8 @@
 """Start and stop a real inferd process for integration tests.
 
 The binary comes from $INFERD_BINARY (default <repo>/build/inferd). Each server
-gets free loopback ports (found by binding port 0), writes stdout+stderr to a
-log file, and is killed at teardown.
+gets free loopback ports (found by binding port 0) for HTTP, gRPC and metrics,
+writes stdout+stderr to a log file, and is killed at teardown.
 """
 
 import os
@@ -38,6 +38,7 @@ class ServerProcess:
         self.grpc_port = free_port()
         self.metrics_port = free_port()
         self.url = f"http://127.0.0.1:{self.http_port}"
+        self.grpc_target = f"127.0.0.1:{self.grpc_port}"
         self.proc = None
         self._log_file = None
 
@@ -46,7 +47,7 @@ class ServerProcess:
         cmd += [f"--model-repository={r}" for r in self.repositories]
         cmd += [f"--http-port={self.http_port}", f"--grpc-port={self.grpc_port}",
                 f"--metrics-port={self.metrics_port}", "--http-address=127.0.0.1",
-                "--log-verbose=1"]
+                "--grpc-address=127.0.0.1", "--log-verbose=1"]
         return cmd + self.extra_args
 
     def start(self):

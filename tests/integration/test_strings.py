@@ -1,56 +1,38 @@
-"""BYTES tensors through the ONNX string Identity model, as JSON and as binary."""
+"""BYTES tensors through the ONNX string Identity model, over HTTP and gRPC."""
 
 import numpy as np
-
-import kserve_http as kh
+import pytest
 
 TEXTS = ["hello", "", "wörld ✓ 日本語", "a\x00b", "tab\tand\nnewline", "x" * 1000]
 
 
-def test_json_strings_round_trip(server, http):
-    body = {"inputs": [{"name": "INPUT0", "shape": [len(TEXTS)], "datatype": "BYTES",
-                        "data": TEXTS}]}
-    r = http.post(server.url + "/v2/models/string_identity/infer", json=body)
-    assert r.status_code == 200, r.text
-    (out,) = r.json()["outputs"]
-    assert out["name"] == "OUTPUT0"
-    assert out["datatype"] == "BYTES"
-    assert out["shape"] == [len(TEXTS)]
-    assert out["data"] == TEXTS
+def _bytes_array(elements):
+    array = np.empty(len(elements), dtype=np.object_)
+    array[:] = elements
+    return array
 
 
-def test_binary_bytes_round_trip(server, http):
-    elements = [b"plain", b"", b"embedded\x00nul", "ünïcødé ✓".encode("utf-8"),
-                b"\xff\xfe raw non-utf8", b"\x00"]
-    data = np.empty(len(elements), dtype=np.object_)
-    data[:] = elements
-    resp, result = kh.infer(http, server.url, "string_identity",
-                            [kh.InferInput("INPUT0", data, datatype="BYTES")],
-                            outputs=[{"name": "OUTPUT0", "parameters": {"binary_data": True}}])
-    assert resp.status_code == 200, resp.text
-    out = result.output("OUTPUT0")
-    assert out["datatype"] == "BYTES"
-    assert out["shape"] == [len(elements)]
-    expected_size = sum(4 + len(e) for e in elements)
-    assert out["parameters"]["binary_data_size"] == expected_size
+@pytest.mark.parametrize("typed", [False, True])
+def test_strings_round_trip(client, typed):
+    elements = [t.encode("utf-8") for t in TEXTS]
+    result = client.infer("string_identity", {"INPUT0": _bytes_array(elements)}, typed=typed)
+    assert result.output_names == ["OUTPUT0"]
+    assert result.datatype("OUTPUT0") == "BYTES"
+    assert result.shape("OUTPUT0") == [len(TEXTS)]
     assert list(result.as_numpy("OUTPUT0")) == elements
 
 
-def test_binary_bytes_in_json_out(server, http):
-    elements = ["one", "", "twö", "three\x00four"]
-    resp, result = kh.infer(http, server.url, "string_identity",
-                            [kh.InferInput("INPUT0", np.array(elements, dtype=np.object_),
-                                           datatype="BYTES")],
-                            outputs=["OUTPUT0"])
-    assert resp.status_code == 200, resp.text
-    assert result.output("OUTPUT0")["data"] == elements
+def test_non_utf8_bytes_round_trip(client):
+    """Raw bytes need the binary form (JSON strings must be UTF-8)."""
+    elements = [b"plain", b"", b"embedded\x00nul", "ünïcødé ✓".encode("utf-8"),
+                b"\xff\xfe raw non-utf8", b"\x00"]
+    result = client.infer("string_identity", {"INPUT0": _bytes_array(elements)})
+    assert result.shape("OUTPUT0") == [len(elements)]
+    assert list(result.as_numpy("OUTPUT0")) == elements
 
 
-def test_single_empty_string(server, http):
-    data = np.array([b""], dtype=np.object_)
-    resp, result = kh.infer(http, server.url, "string_identity",
-                            [kh.InferInput("INPUT0", data, datatype="BYTES")],
-                            parameters={"binary_data_output": True})
-    assert resp.status_code == 200, resp.text
-    assert result.output("OUTPUT0")["parameters"]["binary_data_size"] == 4
+@pytest.mark.parametrize("typed", [False, True])
+def test_single_empty_string(client, typed):
+    result = client.infer("string_identity", {"INPUT0": _bytes_array([b""])}, typed=typed)
+    assert result.shape("OUTPUT0") == [1]
     assert list(result.as_numpy("OUTPUT0")) == [b""]

@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "config/config_json.h"
+#include "core/protocol_rules.h"
 #include "frontend/http/bounded_json.h"
 #include "frontend/http/compression.h"
 #include "frontend/http/infer_request_reader.h"
@@ -47,19 +48,8 @@ bool PercentDecode(const std::string& in, std::string* out) {
   return true;
 }
 
-bool ParseVersion(const std::string& text, int64_t* version) {
-  if (text.empty() || text.size() > 18) return false;
-  for (char c : text) {
-    if (c < '0' || c > '9') return false;
-  }
-  *version = std::stoll(text);
-  return true;
-}
-
 // Categories Triton serves that this build does not yet.
-HttpReply NotYetSupported(const std::string& what) {
-  return HttpReply::Error(501, what + " is not supported by this version of inferd");
-}
+HttpReply NotYetSupported(const std::string& what) { return ErrorReply(ExtensionNotSupported(what)); }
 
 }  // namespace
 
@@ -84,7 +74,10 @@ void HttpApi::Handle(HttpRequest request, HttpReplyFn reply) {
     size_t next = 3;
     int64_t version = -1;
     if (parts.size() >= 5 && parts[3] == "versions") {
-      if (!ParseVersion(parts[4], &version)) return reply(HttpReply::Error(404, "Not Found"));
+      // A version segment that is not a number does not match the route.
+      if (parts[4].empty() || !ParseModelVersion(parts[4], &version).ok()) {
+        return reply(HttpReply::Error(404, "Not Found"));
+      }
       next = 5;
     }
     std::string action;
@@ -96,7 +89,7 @@ void HttpApi::Handle(HttpRequest request, HttpReplyFn reply) {
     if (area == "repository") return HandleRepository(request, parts, std::move(reply));
     if (area == "systemsharedmemory") return reply(NotYetSupported("the system shared memory extension"));
     if (area == "cudasharedmemory") {
-      return reply(HttpReply::Error(501, "CUDA shared memory is not supported: this build of inferd has no GPU support"));
+      return reply(ErrorReply(CudaSharedMemoryNotSupported()));
     }
     if (area == "trace") return reply(NotYetSupported("the trace extension"));
     if (area == "logging") return reply(NotYetSupported("the logging extension"));
@@ -117,7 +110,7 @@ void HttpApi::HandleRepository(const HttpRequest& request, const std::vector<std
     if (parts.size() == 6) {
       return reply(HttpReply::Error(501, "'repository_name' specification is not supported"));
     }
-    return reply(HttpReply::Error(503, "explicit model load / unload is not allowed if polling is enabled"));
+    return reply(ErrorReply(ModelControlNotAllowed()));
   }
   bool ready_only = false;
   if (!request.body->empty()) {
@@ -165,6 +158,10 @@ void HttpApi::HandleInfer(const HttpRequest& request, const std::string& model_n
   std::shared_ptr<ModelVersion> model;
   Status status = server_->GetModel(model_name, version, &model);
   if (!status.ok()) return reply(ErrorReply(status));
+  if (model->config().model_transaction_policy().decoupled()) {
+    return reply(ErrorReply(
+        Status::Unsupported("HTTP end point doesn't support models with decoupled transaction policy")));
+  }
 
   Encoding content_encoding;
   status = ParseContentEncoding(request.Header("content-encoding").value_or(""), &content_encoding);

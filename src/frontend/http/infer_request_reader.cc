@@ -3,6 +3,7 @@
 #include <cstring>
 #include <limits>
 
+#include "core/protocol_rules.h"
 #include "frontend/http/bounded_json.h"
 
 namespace inferd {
@@ -124,10 +125,7 @@ Status ReadRequestParameters(const Value& params, HttpInferRequest* out) {
   for (const auto& member : params.GetObject()) {
     std::string key(member.name.GetString(), member.name.GetStringLength());
     const Value& value = member.value;
-    if (key.rfind("triton_", 0) == 0) {
-      return Status::InvalidArg("parameter keys starting with 'triton_' are reserved for Triton usage and should "
-                                "not be specified, got '" + key + "'");
-    }
+    INFERD_RETURN_IF_ERROR(CheckCustomParameterName(key));
     if (key == "binary_data_output") {
       if (!value.IsBool()) return Status::InvalidArg("request parameter 'binary_data_output' must be a boolean");
       out->output_encoding.default_binary = value.GetBool();

@@ -1,0 +1,30 @@
+// Rules of the KServe v2 protocol that do not depend on the transport, so
+// HTTP and gRPC apply them with the same words.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "core/status.h"
+
+namespace inferd {
+
+// A model version as written in a request: "" (the server picks) or a
+// decimal number. `version` is -1 for "".
+Status ParseModelVersion(std::string_view text, int64_t* version);
+
+// Custom request parameters may not use the "triton_" prefix.
+Status CheckCustomParameterName(const std::string& key);
+
+// The answer for an extension this version does not serve yet
+// ("the statistics extension", ...).
+Status ExtensionNotSupported(std::string_view extension);
+
+// The answer for CUDA shared memory, which needs a GPU.
+Status CudaSharedMemoryNotSupported();
+
+// The answer for model load/unload in model control mode "none".
+Status ModelControlNotAllowed();
+
+}  // namespace inferd

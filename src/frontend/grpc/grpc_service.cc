@@ -1,0 +1,216 @@
+#include "frontend/grpc/grpc_service.h"
+
+#include "core/protocol_rules.h"
+#include "frontend/grpc/grpc_infer_request_reader.h"
+#include "frontend/grpc/grpc_infer_response_writer.h"
+#include "frontend/grpc/grpc_stream.h"
+
+namespace inferd {
+namespace {
+
+grpc::Status ToGrpc(const Status& status) {
+  if (status.ok()) return grpc::Status::OK;
+  return grpc::Status(static_cast<grpc::StatusCode>(GrpcCodeFor(status.code())), status.message());
+}
+
+// Finishes a unary call at once.
+grpc::ServerUnaryReactor* Reply(grpc::CallbackServerContext* context, const Status& status) {
+  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  reactor->Finish(ToGrpc(status));
+  return reactor;
+}
+
+template <typename Tensors, typename Out>
+void AddTensorMetadata(const Tensors& tensors, bool batched, Out* out) {
+  for (const auto& tensor : tensors) {
+    auto* entry = out->Add();
+    entry->set_name(tensor.name());
+    entry->set_datatype(std::string(DataTypeName(static_cast<DataType>(tensor.data_type()))));
+    if (batched) entry->add_shape(-1);
+    for (int64_t dim : tensor.dims()) entry->add_shape(dim);
+  }
+}
+
+}  // namespace
+
+Status GrpcService::FindModel(const std::string& name, const std::string& version,
+                              std::shared_ptr<ModelVersion>* model) const {
+  int64_t number = -1;
+  INFERD_RETURN_IF_ERROR(ParseModelVersion(version, &number));
+  return server_->GetModel(name, number, model);
+}
+
+grpc::ServerUnaryReactor* GrpcService::ServerLive(Context* context, const inference::ServerLiveRequest*,
+                                                  inference::ServerLiveResponse* response) {
+  response->set_live(server_->IsLive());
+  return Reply(context, Status::Ok());
+}
+
+grpc::ServerUnaryReactor* GrpcService::ServerReady(Context* context, const inference::ServerReadyRequest*,
+                                                   inference::ServerReadyResponse* response) {
+  response->set_ready(server_->IsReady());
+  return Reply(context, Status::Ok());
+}
+
+grpc::ServerUnaryReactor* GrpcService::ModelReady(Context* context, const inference::ModelReadyRequest* request,
+                                                  inference::ModelReadyResponse* response) {
+  std::shared_ptr<ModelVersion> model;
+  Status status = FindModel(request->name(), request->version(), &model);
+  response->set_ready(status.ok());
+  return Reply(context, status);
+}
+
+grpc::ServerUnaryReactor* GrpcService::ServerMetadata(Context* context, const inference::ServerMetadataRequest*,
+                                                      inference::ServerMetadataResponse* response) {
+  response->set_name(server_->id());
+  response->set_version(kInferdVersion);
+  for (const auto& extension : server_->extensions()) response->add_extensions(extension);
+  return Reply(context, Status::Ok());
+}
+
+grpc::ServerUnaryReactor* GrpcService::ModelMetadata(Context* context, const inference::ModelMetadataRequest* request,
+                                                     inference::ModelMetadataResponse* response) {
+  std::shared_ptr<ModelVersion> model;
+  Status status = FindModel(request->name(), request->version(), &model);
+  if (!status.ok()) return Reply(context, status);
+  const inference::ModelConfig& config = model->config();
+  response->set_name(config.name());
+  if (request->version().empty()) {
+    for (int64_t version : server_->ReadyVersions(config.name())) response->add_versions(std::to_string(version));
+  } else {
+    response->add_versions(request->version());
+  }
+  response->set_platform(config.platform().empty() ? config.backend() : config.platform());
+  bool batched = config.max_batch_size() > 0;
+  AddTensorMetadata(config.input(), batched, response->mutable_inputs());
+  AddTensorMetadata(config.output(), batched, response->mutable_outputs());
+  return Reply(context, Status::Ok());
+}
+
+grpc::ServerUnaryReactor* GrpcService::ModelInfer(Context* context, const inference::ModelInferRequest* request,
+                                                  inference::ModelInferResponse* response) {
+  std::shared_ptr<ModelVersion> model;
+  Status status = FindModel(request->model_name(), request->model_version(), &model);
+  if (!status.ok()) return Reply(context, status);
+  if (model->config().model_transaction_policy().decoupled()) {
+    return Reply(context,
+                 Status::Unsupported("ModelInfer RPC doesn't support models with decoupled transaction policy"));
+  }
+  // gRPC keeps `request` alive until Finish, which comes after inference:
+  // the tensors may view it without owning it.
+  std::shared_ptr<const inference::ModelInferRequest> view(request, [](const inference::ModelInferRequest*) {});
+  GrpcInferRequest parsed;
+  status = ReadGrpcInferRequest(view, &parsed);
+  if (!status.ok()) return Reply(context, status);
+  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  server_->Infer(std::move(parsed.request),
+                 [reactor, response](Status status, std::unique_ptr<InferenceResponse> result) {
+                   if (status.ok()) WriteGrpcInferResponse(*result, response);
+                   reactor->Finish(ToGrpc(status));
+                 });
+  return reactor;
+}
+
+grpc::ServerBidiReactor<inference::ModelInferRequest, inference::ModelStreamInferResponse>*
+GrpcService::ModelStreamInfer(Context*) {
+  return new GrpcInferStream(server_);
+}
+
+grpc::ServerUnaryReactor* GrpcService::ModelConfig(Context* context, const inference::ModelConfigRequest* request,
+                                                   inference::ModelConfigResponse* response) {
+  std::shared_ptr<ModelVersion> model;
+  Status status = FindModel(request->name(), request->version(), &model);
+  if (status.ok()) *response->mutable_config() = model->config();
+  return Reply(context, status);
+}
+
+grpc::ServerUnaryReactor* GrpcService::ModelStatistics(Context* context, const inference::ModelStatisticsRequest*,
+                                                       inference::ModelStatisticsResponse*) {
+  return Reply(context, ExtensionNotSupported("the statistics extension"));
+}
+
+grpc::ServerUnaryReactor* GrpcService::RepositoryIndex(Context* context, const inference::RepositoryIndexRequest* request,
+                                                       inference::RepositoryIndexResponse* response) {
+  if (!request->repository_name().empty()) {
+    return Reply(context, Status::Unsupported("'repository_name' specification is not supported"));
+  }
+  for (const auto& model : server_->RepositoryIndex()) {
+    auto add = [&](const std::string& version, ModelState state, const std::string& reason) {
+      if (request->ready() && state != ModelState::kReady) return;
+      auto* entry = response->add_models();
+      entry->set_name(model.name);
+      entry->set_version(version);
+      entry->set_state(ModelStateName(state));
+      entry->set_reason(reason);
+    };
+    if (model.versions.empty()) add("", model.state, model.reason);
+    for (const auto& version : model.versions) add(std::to_string(version.version), version.state, version.reason);
+  }
+  return Reply(context, Status::Ok());
+}
+
+grpc::ServerUnaryReactor* GrpcService::RepositoryModelLoad(Context* context,
+                                                           const inference::RepositoryModelLoadRequest* request,
+                                                           inference::RepositoryModelLoadResponse*) {
+  if (!request->repository_name().empty()) {
+    return Reply(context, Status::Unsupported("'repository_name' specification is not supported"));
+  }
+  return Reply(context, ModelControlNotAllowed());
+}
+
+grpc::ServerUnaryReactor* GrpcService::RepositoryModelUnload(Context* context,
+                                                             const inference::RepositoryModelUnloadRequest* request,
+                                                             inference::RepositoryModelUnloadResponse*) {
+  if (!request->repository_name().empty()) {
+    return Reply(context, Status::Unsupported("'repository_name' specification is not supported"));
+  }
+  return Reply(context, ModelControlNotAllowed());
+}
+
+grpc::ServerUnaryReactor* GrpcService::SystemSharedMemoryStatus(Context* context,
+                                                                const inference::SystemSharedMemoryStatusRequest*,
+                                                                inference::SystemSharedMemoryStatusResponse*) {
+  return Reply(context, ExtensionNotSupported("the system shared memory extension"));
+}
+
+grpc::ServerUnaryReactor* GrpcService::SystemSharedMemoryRegister(Context* context,
+                                                                  const inference::SystemSharedMemoryRegisterRequest*,
+                                                                  inference::SystemSharedMemoryRegisterResponse*) {
+  return Reply(context, ExtensionNotSupported("the system shared memory extension"));
+}
+
+grpc::ServerUnaryReactor* GrpcService::SystemSharedMemoryUnregister(
+    Context* context, const inference::SystemSharedMemoryUnregisterRequest*,
+    inference::SystemSharedMemoryUnregisterResponse*) {
+  return Reply(context, ExtensionNotSupported("the system shared memory extension"));
+}
+
+grpc::ServerUnaryReactor* GrpcService::CudaSharedMemoryStatus(Context* context,
+                                                              const inference::CudaSharedMemoryStatusRequest*,
+                                                              inference::CudaSharedMemoryStatusResponse*) {
+  return Reply(context, CudaSharedMemoryNotSupported());
+}
+
+grpc::ServerUnaryReactor* GrpcService::CudaSharedMemoryRegister(Context* context,
+                                                                const inference::CudaSharedMemoryRegisterRequest*,
+                                                                inference::CudaSharedMemoryRegisterResponse*) {
+  return Reply(context, CudaSharedMemoryNotSupported());
+}
+
+grpc::ServerUnaryReactor* GrpcService::CudaSharedMemoryUnregister(Context* context,
+                                                                  const inference::CudaSharedMemoryUnregisterRequest*,
+                                                                  inference::CudaSharedMemoryUnregisterResponse*) {
+  return Reply(context, CudaSharedMemoryNotSupported());
+}
+
+grpc::ServerUnaryReactor* GrpcService::TraceSetting(Context* context, const inference::TraceSettingRequest*,
+                                                    inference::TraceSettingResponse*) {
+  return Reply(context, ExtensionNotSupported("the trace extension"));
+}
+
+grpc::ServerUnaryReactor* GrpcService::LogSettings(Context* context, const inference::LogSettingsRequest*,
+                                                   inference::LogSettingsResponse*) {
+  return Reply(context, ExtensionNotSupported("the logging extension"));
+}
+
+}  // namespace inferd
