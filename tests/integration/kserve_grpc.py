@@ -169,3 +169,12 @@ class GrpcClient:
 
     def close(self):
         self.channel.close()
+
+
+def rpc_error(method, request, **kwargs):
+    """Call `method` expecting it to fail; returns the grpc.RpcError (code(), details())."""
+    try:
+        response = method(request, **kwargs)
+    except grpc.RpcError as e:
+        return e
+    raise AssertionError(f"expected an error status, got a response: {response}")

@@ -19,6 +19,7 @@ def run(*args):
     (["--model-repository=/tmp", "--model-control-mode=sometimes"], "--model-control-mode"),
     (["--model-repository=/tmp", "--backend-config=onnxruntime,novalue"],
      "--backend-config expects <backend>,<key>=<value>, got 'onnxruntime,novalue'"),
+    (["--model-repository=/tmp", "--grpc-keepalive-time=soon"], "--grpc-keepalive-time"),
     (["--http-port=8000"], "--model-repository"),
 ])
 def test_bad_flags_are_one_line_errors(args, fragment):
@@ -35,7 +36,8 @@ def test_help_lists_tritonserver_flags():
     result = run("--help")
     assert result.returncode == 0
     for flag in ("--model-repository", "--http-port", "--grpc-port", "--metrics-port", "--exit-on-error",
-                 "--strict-readiness", "--backend-config", "--disable-auto-complete-config", "--log-verbose"):
+                 "--strict-readiness", "--backend-config", "--disable-auto-complete-config", "--log-verbose",
+                 "--allow-grpc", "--grpc-keepalive-time", "--grpc-infer-allocation-pool-size"):
         assert flag in result.stdout
 
 
