@@ -13,12 +13,14 @@
 // Only code under src/backends/<name>/ includes a framework's headers.
 #pragma once
 
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "core/inference.h"
 #include "core/status.h"
 #include "core/tensor.h"
 #include "model_config.pb.h"
@@ -44,17 +46,30 @@ struct InstanceSpec {
   inference::ModelInstanceGroup::Kind kind = inference::ModelInstanceGroup::KIND_CPU;
 };
 
+// Receives the responses of one request: outputs (named) and response
+// parameters. `final` is true on the last call; a model with a decoupled
+// transaction policy may call it any number of times (zero responses and a
+// final flags-only call included), others exactly once. May be called from
+// any thread.
+using ResponseSink =
+    std::function<void(Status status, std::unique_ptr<InferenceResponse> response, bool final)>;
+
 class ModelInstance {
  public:
   virtual ~ModelInstance() = default;
 
-  // Runs the model. `inputs` have been checked against the config (names,
-  // datatypes, shapes, byte sizes). `output_names` lists the outputs to
-  // produce, in the order they must be returned; it is never empty. On
-  // success `outputs` holds one tensor per name, in that order.
-  virtual Status Execute(const std::vector<Tensor>& inputs,
-                         const std::vector<std::string>& output_names,
-                         std::vector<Tensor>* outputs) = 0;
+  // Runs one request whose inputs have been checked against the config
+  // (names, datatypes, shapes, byte sizes). `output_names` lists the outputs
+  // to produce, in order; it is never empty. The default calls Execute and
+  // sends one final response; backends that need the whole request (id,
+  // parameters) or answer several times override it. For a model that is not
+  // decoupled, the final response is sent before Run returns.
+  virtual void Run(std::shared_ptr<const InferenceRequest> request, const std::vector<std::string>& output_names,
+                   ResponseSink sink);
+
+  // Produces one tensor per name of `output_names`, in that order.
+  virtual Status Execute(const std::vector<Tensor>& inputs, const std::vector<std::string>& output_names,
+                         std::vector<Tensor>* outputs);
 };
 
 class Backend {

@@ -46,4 +46,12 @@ struct InferenceResponse {
 // failure `response` is null.
 using InferCallback = std::function<void(Status status, std::unique_ptr<InferenceResponse> response)>;
 
+// Called for every response of a request, the last time with `final` set.
+// A model that is not decoupled answers exactly once (final). A decoupled
+// model answers any number of times; its final call may carry no response
+// (status OK, `response` null: "no more responses"). A failed response has
+// a null `response`.
+using StreamCallback =
+    std::function<void(Status status, std::unique_ptr<InferenceResponse> response, bool final)>;
+
 }  // namespace inferd

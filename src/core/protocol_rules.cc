@@ -15,6 +15,18 @@ Status ParseModelVersion(std::string_view text, int64_t* version) {
   return Status::Ok();
 }
 
+Status CheckSchedulingParameter(const std::string& key, const ParameterValue& value) {
+  if (key != "priority" && key != "timeout") return Status::Ok();
+  const int64_t* number = std::get_if<int64_t>(&value);
+  if (number && *number < 0) {
+    return Status::InvalidArg("invalid value for '" + key + "', expected value >= 0.");
+  }
+  if (!number && !std::holds_alternative<uint64_t>(value)) {
+    return Status::InvalidArg("invalid value for '" + key + "', expected an unsigned integer.");
+  }
+  return Status::Ok();
+}
+
 Status CheckCustomParameterName(const std::string& key) {
   if (key.rfind("triton_", 0) == 0) {
     return Status::InvalidArg("parameter keys starting with 'triton_' are reserved for Triton usage and should not "

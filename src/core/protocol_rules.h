@@ -6,6 +6,7 @@
 #include <string>
 #include <string_view>
 
+#include "core/inference.h"
 #include "core/status.h"
 
 namespace inferd {
@@ -13,6 +14,10 @@ namespace inferd {
 // A model version as written in a request: "" (the server picks) or a
 // decimal number. `version` is -1 for "".
 Status ParseModelVersion(std::string_view text, int64_t* version);
+
+// Checks the value of a scheduling parameter both protocols know
+// (`priority` and `timeout` must not be negative); other keys pass.
+Status CheckSchedulingParameter(const std::string& key, const ParameterValue& value);
 
 // Custom request parameters may not use the "triton_" prefix.
 Status CheckCustomParameterName(const std::string& key);

@@ -39,24 +39,21 @@ std::vector<int64_t> Server::ReadyVersions(const std::string& name) const {
 
 namespace {
 
-// Turns the instance's outputs into the response the client asked for.
-Status BuildResponse(const ModelVersion& model, const InferenceRequest& request, std::vector<Tensor> outputs,
-                     const std::vector<std::string>& output_names, InferenceResponse* response) {
+// Names, classifies and stamps one response as the client asked for it.
+Status FinishResponse(const ModelVersion& model, const InferenceRequest& request, InferenceResponse* response) {
   response->model_name = model.name();
   response->model_version = model.version();
   response->id = request.id;
-  response->outputs.reserve(outputs.size());
-  for (size_t i = 0; i < outputs.size(); ++i) {
-    Tensor& tensor = outputs[i];
-    tensor.name = output_names[i];
-    uint32_t classes = i < request.outputs.size() ? request.outputs[i].classification_count : 0;
-    if (classes > 0) {
-      Tensor classified;
-      INFERD_RETURN_IF_ERROR(Classify(tensor, classes, model.config().max_batch_size() > 0,
-                                      model.Labels(tensor.name), &classified));
-      tensor = std::move(classified);
+  for (Tensor& tensor : response->outputs) {
+    uint32_t classes = 0;
+    for (const auto& requested : request.outputs) {
+      if (requested.name == tensor.name) classes = requested.classification_count;
     }
-    response->outputs.push_back(std::move(tensor));
+    if (classes == 0) continue;
+    Tensor classified;
+    INFERD_RETURN_IF_ERROR(
+        Classify(tensor, classes, model.config().max_batch_size() > 0, model.Labels(tensor.name), &classified));
+    tensor = std::move(classified);
   }
   return Status::Ok();
 }
@@ -69,33 +66,47 @@ int64_t Server::WaitForIdle(std::chrono::milliseconds timeout) {
   return in_flight_;
 }
 
-void Server::Infer(std::unique_ptr<InferenceRequest> request, InferCallback user_done) {
+void Server::Infer(std::unique_ptr<InferenceRequest> request, InferCallback done) {
+  auto answered = std::make_shared<bool>(false);
+  InferStream(std::move(request), [done = std::move(done), answered](
+                                      Status status, std::unique_ptr<InferenceResponse> response, bool final) {
+    if (*answered) return;
+    if (status.ok() && !response) {
+      if (!final) return;
+      status = Status::Internal("the model finished without sending a response");
+    }
+    *answered = true;
+    done(std::move(status), std::move(response));
+  });
+}
+
+void Server::InferStream(std::unique_ptr<InferenceRequest> request, StreamCallback user_callback) {
   {
     std::lock_guard<std::mutex> lock(idle_mutex_);
     ++in_flight_;
   }
-  // Counts the request out when it completes, whichever way it ends.
-  InferCallback done = [this, user_done = std::move(user_done)](Status status,
-                                                                std::unique_ptr<InferenceResponse> response) {
-    user_done(std::move(status), std::move(response));
+  // Counts the request out after its final response, whichever way it ends.
+  StreamCallback callback = [this, user_callback = std::move(user_callback)](
+                                Status status, std::unique_ptr<InferenceResponse> response, bool final) {
+    user_callback(std::move(status), std::move(response), final);
+    if (!final) return;
     std::lock_guard<std::mutex> lock(idle_mutex_);
     if (--in_flight_ == 0) idle_.notify_all();
   };
-  if (exiting_) return done(Status::Unavailable("Server is exiting"), nullptr);
+  if (exiting_) return callback(Status::Unavailable("Server is exiting"), nullptr, true);
   std::shared_ptr<ModelVersion> model;
   Status status = models_->Get(request->model_name, request->model_version, &model);
-  if (!status.ok()) return done(std::move(status), nullptr);
+  if (!status.ok()) return callback(std::move(status), nullptr, true);
   InferJob job;
   status = ValidateRequest(model->config(), request.get(), &job.output_names);
-  if (!status.ok()) return done(std::move(status), nullptr);
-  job.request = std::move(request);
-  job.done = [model, names = job.output_names, done = std::move(done)](
-                 Status status, std::unique_ptr<InferenceRequest> request, std::vector<Tensor> outputs) {
-    if (!status.ok()) return done(std::move(status), nullptr);
-    auto response = std::make_unique<InferenceResponse>();
-    status = BuildResponse(*model, *request, std::move(outputs), names, response.get());
-    if (!status.ok()) return done(std::move(status), nullptr);
-    done(Status::Ok(), std::move(response));
+  if (!status.ok()) return callback(std::move(status), nullptr, true);
+  std::shared_ptr<const InferenceRequest> shared_request = std::move(request);
+  job.request = shared_request;
+  job.on_response = [model, shared_request, callback = std::move(callback)](
+                        Status status, std::unique_ptr<InferenceResponse> response, bool final) {
+    if (status.ok() && response) status = FinishResponse(*model, *shared_request, response.get());
+    if (!status.ok()) response.reset();
+    callback(std::move(status), std::move(response), final);
   };
   model->Enqueue(std::move(job));
 }

@@ -51,8 +51,13 @@ class Server {
   // Versions of `name` that are READY, ascending.
   std::vector<int64_t> ReadyVersions(const std::string& name) const;
 
-  // Runs a request; `done` is called exactly once.
+  // Runs a request of a model that is not decoupled; `done` is called exactly
+  // once. A decoupled model's first response is passed on and the rest dropped:
+  // frontends that cannot stream refuse those models before calling.
   void Infer(std::unique_ptr<InferenceRequest> request, InferCallback done);
+
+  // Runs a request of any model; `on_response` gets every response.
+  void InferStream(std::unique_ptr<InferenceRequest> request, StreamCallback on_response);
 
   // Waits until no request is in flight or `timeout` passes; returns the
   // number still in flight.

@@ -36,13 +36,7 @@ void DefaultScheduler::RunInstance(ModelInstance* instance) {
       job = std::move(queue_.front());
       queue_.pop_front();
     }
-    std::vector<Tensor> outputs;
-    Status status = instance->Execute(job.request->inputs, job.output_names, &outputs);
-    if (status.ok() && outputs.size() != job.output_names.size()) {
-      status = Status::Internal("backend returned " + std::to_string(outputs.size()) +
-                                " outputs, expected " + std::to_string(job.output_names.size()));
-    }
-    job.done(std::move(status), std::move(job.request), std::move(outputs));
+    instance->Run(std::move(job.request), job.output_names, std::move(job.on_response));
   }
 }
 

@@ -11,10 +11,10 @@
 namespace inferd {
 
 struct InferJob {
-  std::unique_ptr<InferenceRequest> request;
+  std::shared_ptr<const InferenceRequest> request;
   std::vector<std::string> output_names;  // what the instance must produce, in order
-  // Called once, on the instance's thread, with the outputs or the failure.
-  std::function<void(Status, std::unique_ptr<InferenceRequest>, std::vector<Tensor>)> done;
+  // Receives the request's responses, the last one with `final` set.
+  std::function<void(Status, std::unique_ptr<InferenceResponse>, bool final)> on_response;
 };
 
 }  // namespace inferd

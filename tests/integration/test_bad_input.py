@@ -299,3 +299,14 @@ def test_gzip_body_inflating_past_the_limit(small_limit_server, http):
     assert_error(r, 400, "decompressed request body is larger than the maximum allowed size of 4096 bytes "
                          "(--http-max-input-size)")
     assert_still_serving(small_limit_server, http)
+
+
+@pytest.mark.parametrize("key,value,message", [
+    ("priority", -1, "invalid value for 'priority', expected value >= 0."),
+    ("timeout", 1.5, "invalid value for 'timeout', expected an unsigned integer."),
+])
+def test_bad_scheduling_parameter(server, http, key, value, message):
+    request = good_request()
+    request["parameters"] = {key: value}
+    assert_error(http.post(infer_url(server), json=request), 400, message)
+    assert_still_serving(server, http)

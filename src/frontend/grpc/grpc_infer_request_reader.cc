@@ -116,6 +116,7 @@ Status ReadRequestParameters(const inference::ModelInferRequest& proto, GrpcInfe
       case InferParameter::kStringParam: parsed = value.string_param(); break;
       default: return Status::InvalidArg("request parameter '" + key + "' has no value");
     }
+    INFERD_RETURN_IF_ERROR(CheckSchedulingParameter(key, parsed));
     // Scheduling parameters are kept with the others; the default scheduler ignores them.
     out->request->parameters.emplace_back(key, std::move(parsed));
   }

@@ -135,6 +135,7 @@ Status ReadRequestParameters(const Value& params, HttpInferRequest* out) {
     // with the others; the default scheduler ignores them.
     ParameterValue parsed;
     INFERD_RETURN_IF_ERROR(ReadParameter(key, value, &parsed));
+    INFERD_RETURN_IF_ERROR(CheckSchedulingParameter(key, parsed));
     out->request->parameters.emplace_back(std::move(key), std::move(parsed));
   }
   return Status::Ok();
