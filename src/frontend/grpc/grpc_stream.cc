@@ -1,5 +1,6 @@
 #include "frontend/grpc/grpc_stream.h"
 
+#include "core/protocol_rules.h"
 #include "frontend/grpc/grpc_infer_request_reader.h"
 #include "frontend/grpc/grpc_infer_response_writer.h"
 
@@ -23,45 +24,66 @@ void GrpcInferStream::ReadNext() {
 }
 
 void GrpcInferStream::OnReadDone(bool ok) {
+  std::unique_lock<std::mutex> lock(mutex_);
   if (!ok) {
     // The client half-closed (or the stream broke): answer what is pending, then finish.
-    std::lock_guard<std::mutex> lock(mutex_);
     reads_done_ = true;
     Advance();
     return;
   }
-  uint64_t sequence;
-  {
-    std::lock_guard<std::mutex> lock(mutex_);
-    if (finished_) return;  // the client went away; nothing more is read
-    sequence = next_sequence_++;
-  }
+  if (finished_) return;  // the client went away; nothing more is read
+  ++open_requests_;
+  lock.unlock();
   // Each request keeps its own message: its tensors view it until inference ends.
   std::shared_ptr<inference::ModelInferRequest> proto = std::move(incoming_);
   ReadNext();
-  Start(sequence, std::move(proto));
+  Start(std::move(proto));
 }
 
-void GrpcInferStream::Start(uint64_t sequence, std::shared_ptr<inference::ModelInferRequest> proto) {
+void GrpcInferStream::Start(std::shared_ptr<inference::ModelInferRequest> proto) {
+  std::shared_ptr<ModelVersion> model;
+  int64_t version = -1;
+  bool decoupled = ParseModelVersion(proto->model_version(), &version).ok() &&
+                   server_->GetModel(proto->model_name(), version, &model).ok() &&
+                   model->config().model_transaction_policy().decoupled();
+  uint64_t sequence = kUnordered;
+  if (!decoupled) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    sequence = next_sequence_++;
+  }
   GrpcInferRequest parsed;
   Status status = ReadGrpcInferRequest(proto, &parsed);
-  if (!status.ok()) return Complete(sequence, ErrorResponse(proto->id(), status));
-  std::string id = proto->id();
-  server_->Infer(std::move(parsed.request),
-                 [this, sequence, id](Status status, std::unique_ptr<InferenceResponse> response) {
-                   if (!status.ok()) return Complete(sequence, ErrorResponse(id, status));
-                   inference::ModelStreamInferResponse out;
-                   WriteGrpcInferResponse(*response, out.mutable_infer_response());
-                   // A non-decoupled model answers each request exactly once.
-                   (*out.mutable_infer_response()->mutable_parameters())["triton_final_response"].set_bool_param(
-                       true);
-                   Complete(sequence, std::move(out));
-                 });
+  if (!status.ok()) return Queue(sequence, ErrorResponse(proto->id(), status), true);
+  bool empty_final = parsed.enable_empty_final_response;
+  server_->InferStream(
+      std::move(parsed.request),
+      [this, sequence, proto, empty_final](Status status, std::unique_ptr<InferenceResponse> response, bool final) {
+        if (!status.ok()) return Queue(sequence, ErrorResponse(proto->id(), status), final);
+        inference::ModelStreamInferResponse out;
+        auto* infer = out.mutable_infer_response();
+        if (response) {
+          WriteGrpcInferResponse(*response, infer);
+        } else {
+          // A decoupled model's flags-only end: sent only if the client asked for it.
+          if (!empty_final) return Queue(sequence, {}, final);
+          infer->set_model_name(proto->model_name());
+          infer->set_model_version(proto->model_version());
+          infer->set_id(proto->id());
+        }
+        (*infer->mutable_parameters())["triton_final_response"].set_bool_param(final);
+        Queue(sequence, std::move(out), final);
+      });
 }
 
-void GrpcInferStream::Complete(uint64_t sequence, inference::ModelStreamInferResponse response) {
+void GrpcInferStream::Queue(uint64_t sequence, inference::ModelStreamInferResponse response, bool final) {
   std::lock_guard<std::mutex> lock(mutex_);
-  ready_.emplace(sequence, std::move(response));
+  bool has_content = response.ByteSizeLong() > 0;
+  if (sequence != kUnordered) {
+    ordered_.emplace(sequence, std::move(response));
+  } else if (has_content) {
+    unordered_.push_back(std::move(response));
+  }
+  if (final) --open_requests_;
   Advance();
 }
 
@@ -77,20 +99,23 @@ void GrpcInferStream::OnWriteDone(bool ok) {
 
 void GrpcInferStream::Advance() {
   if (finished_ || write_in_flight_) return;
-  auto next = ready_.find(next_to_write_);
-  if (next != ready_.end()) {
+  if (!unordered_.empty()) {
+    writing_ = std::move(unordered_.front());
+    unordered_.pop_front();
+  } else if (auto next = ordered_.find(next_to_write_); next != ordered_.end()) {
     writing_ = std::move(next->second);
-    ready_.erase(next);
+    ordered_.erase(next);
     ++next_to_write_;
-    write_in_flight_ = true;
-    StartWrite(&writing_);
+  } else {
+    // Done when the client sent everything and every request was answered.
+    if (reads_done_ && open_requests_ == 0) {
+      finished_ = true;
+      Finish(grpc::Status::OK);
+    }
     return;
   }
-  // Done when the client sent everything and every request was answered.
-  if (reads_done_ && next_to_write_ == next_sequence_) {
-    finished_ = true;
-    Finish(grpc::Status::OK);
-  }
+  write_in_flight_ = true;
+  StartWrite(&writing_);
 }
 
 }  // namespace inferd

@@ -1,12 +1,13 @@
 // ModelStreamInfer: one bidirectional stream of inference requests.
 //
-// Each request read from the stream is handed to the core at once; responses
-// are written back in the order the requests came, one at a time, whatever
-// order inference finishes in. A failed request becomes a response carrying
-// `error_message`; the stream goes on. When the client half-closes, the
-// stream ends with OK once every request has been answered. The reactor
-// deletes itself when gRPC reports it done, which happens only after the
-// last inference callback has run.
+// Each request read from the stream is handed to the core at once. Requests
+// to ordinary models are answered in the order they came, whatever order
+// inference finishes in. Requests to decoupled models are answered as their
+// responses are produced (0..N each, `triton_final_response` marking the
+// last). A failed request becomes a response carrying `error_message`; the
+// stream goes on. When the client half-closes, the stream ends with OK once
+// every request has had its final response. The reactor deletes itself when
+// gRPC reports it done, which happens only after the last inference callback.
 #pragma once
 
 #include <grpcpp/grpcpp.h>
@@ -34,20 +35,24 @@ class GrpcInferStream
 
  private:
   void ReadNext();
-  // Runs one request; its response is stored under `sequence`.
-  void Start(uint64_t sequence, std::shared_ptr<inference::ModelInferRequest> proto);
-  void Complete(uint64_t sequence, inference::ModelStreamInferResponse response);
-  // Writes the next response in order if possible, or finishes the stream.
-  // Requires mutex_.
+  void Start(std::shared_ptr<inference::ModelInferRequest> proto);
+  // Queues a response: in request order under `sequence`, or at once when
+  // `sequence` is kUnordered. `final` ends its request.
+  void Queue(uint64_t sequence, inference::ModelStreamInferResponse response, bool final);
+  // Writes the next response if possible, or finishes the stream. Requires mutex_.
   void Advance();
+
+  static constexpr uint64_t kUnordered = UINT64_MAX;
 
   Server* server_;
   std::shared_ptr<inference::ModelInferRequest> incoming_;
 
   std::mutex mutex_;
-  uint64_t next_sequence_ = 0;  // given to the next request read
-  uint64_t next_to_write_ = 0;  // the response the client gets next
-  std::map<uint64_t, inference::ModelStreamInferResponse> ready_;
+  uint64_t next_sequence_ = 0;  // given to the next ordered request
+  uint64_t next_to_write_ = 0;  // the ordered response the client gets next
+  std::map<uint64_t, inference::ModelStreamInferResponse> ordered_;
+  std::deque<inference::ModelStreamInferResponse> unordered_;
+  uint64_t open_requests_ = 0;  // read but not yet finally answered
   inference::ModelStreamInferResponse writing_;
   bool write_in_flight_ = false;
   bool reads_done_ = false;
