@@ -1,6 +1,7 @@
 #include "backends/backend_registry.h"
 
 #include "backends/onnxruntime/onnxruntime_backend.h"
+#include "backends/python/python_backend.h"
 
 namespace inferd {
 
@@ -9,6 +10,9 @@ BackendRegistry::BackendRegistry(std::map<std::string, BackendSettings> settings
 
 void BackendRegistry::RegisterBuiltinBackends() {
   Register("onnxruntime", CreateOnnxRuntimeBackend);
+  Register("python", [this](const BackendSettings& settings, std::unique_ptr<Backend>* out) {
+    return CreatePythonBackend(settings, &python_services_, out);
+  });
 }
 
 void BackendRegistry::Register(const std::string& name, Factory factory) {

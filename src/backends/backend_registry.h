@@ -13,6 +13,7 @@
 #include <string>
 
 #include "backends/backend.h"
+#include "backends/python/python_settings.h"
 
 namespace inferd {
 
@@ -25,6 +26,10 @@ class BackendRegistry {
 
   // Registers the backends compiled into this build.
   void RegisterBuiltinBackends();
+
+  // What Python models may call (BLS, model readiness); filled once the
+  // server exists, before requests flow.
+  PythonServices& python_services() { return python_services_; }
   void Register(const std::string& name, Factory factory);
 
   // The backend named `name`, created on first call. The pointer stays valid
@@ -41,6 +46,7 @@ class BackendRegistry {
   std::mutex mutex_;
   std::map<std::string, BackendSettings> settings_;
   std::map<std::string, Entry> entries_;
+  PythonServices python_services_;
 };
 
 }  // namespace inferd

@@ -66,6 +66,13 @@ int Run(const Options& options) {
   server_options.id = options.id;
   server_options.strict_readiness = options.strict_readiness;
   Server server(server_options, &models);
+  backends.python_services().infer = [&server](std::unique_ptr<InferenceRequest> request, StreamCallback done) {
+    server.InferStream(std::move(request), std::move(done));
+  };
+  backends.python_services().is_model_ready = [&server](const std::string& name, int64_t version) {
+    std::shared_ptr<ModelVersion> model;
+    return server.GetModel(name, version, &model).ok();
+  };
   HttpApi api(&server, options.http_max_input_size);
   HttpServerOptions http_options;
   http_options.address = options.http_address;

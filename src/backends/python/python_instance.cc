@@ -1,0 +1,530 @@
+#include "backends/python/python_instance.h"
+
+#include <atomic>
+#include <unistd.h>
+
+#include "backends/python/stub_messages.h"
+#include "config/config_json.h"
+#include "core/logging.h"
+
+namespace inferd {
+namespace {
+
+// Request parameters the protocol reserves; the model sees them as
+// correlation_id, flags and timeout instead of in parameters().
+bool IsSchedulingParameter(const std::string& key) {
+  return key == "sequence_id" || key == "sequence_start" || key == "sequence_end" || key == "priority" ||
+         key == "timeout";
+}
+
+std::string UniqueShmPrefix() {
+  static std::atomic<int> counter{0};
+  return "inferd_" + std::to_string(getpid()) + "_py" + std::to_string(counter++);
+}
+
+void WriteRequest(uint64_t handle, const InferenceRequest& request, const std::vector<std::string>& output_names,
+                  TensorSink* sink, JsonWriter* w) {
+  w->StartObject();
+  w->Key("handle");
+  w->Uint64(handle);
+  w->Key("id");
+  w->String(request.id.c_str());
+  Parameters custom;
+  uint64_t flags = 0, timeout = 0;
+  const ParameterValue* correlation = nullptr;
+  for (const auto& [key, value] : request.parameters) {
+    if (!IsSchedulingParameter(key)) {
+      custom.emplace_back(key, value);
+    } else if (key == "sequence_id") {
+      correlation = &value;
+    } else if ((key == "sequence_start" || key == "sequence_end") && std::holds_alternative<bool>(value) &&
+               std::get<bool>(value)) {
+      flags |= key == "sequence_start" ? 1 : 2;
+    } else if (key == "timeout") {
+      if (auto* v = std::get_if<int64_t>(&value)) timeout = static_cast<uint64_t>(*v);
+      if (auto* v = std::get_if<uint64_t>(&value)) timeout = *v;
+    }
+  }
+  rapidjson::StringBuffer parameters;
+  JsonWriter parameters_writer(parameters);
+  WriteParameters(custom, &parameters_writer);
+  w->Key("parameters");
+  w->String(parameters.GetString(), static_cast<rapidjson::SizeType>(parameters.GetSize()));
+  w->Key("correlation_id");
+  if (correlation && std::holds_alternative<std::string>(*correlation)) {
+    w->String(std::get<std::string>(*correlation).c_str());
+  } else if (correlation && std::holds_alternative<int64_t>(*correlation)) {
+    w->Int64(std::get<int64_t>(*correlation));
+  } else if (correlation && std::holds_alternative<uint64_t>(*correlation)) {
+    w->Uint64(std::get<uint64_t>(*correlation));
+  } else {
+    w->Uint64(0);
+  }
+  w->Key("flags");
+  w->Uint64(flags);
+  w->Key("timeout");
+  w->Uint64(timeout);
+  w->Key("inputs");
+  w->StartArray();
+  for (const Tensor& tensor : request.inputs) WriteTensor(tensor, sink, w);
+  w->EndArray();
+  w->Key("requested_output_names");
+  w->StartArray();
+  for (const auto& name : output_names) w->String(name.c_str());
+  w->EndArray();
+  w->EndObject();
+}
+
+// Keeps only the outputs the client asked for (a model may produce more).
+void KeepRequested(const std::vector<std::string>& names, InferenceResponse* response) {
+  std::vector<Tensor> kept;
+  for (auto& tensor : response->outputs) {
+    for (const auto& name : names) {
+      if (tensor.name == name) {
+        kept.push_back(std::move(tensor));
+        break;
+      }
+    }
+  }
+  response->outputs = std::move(kept);
+}
+
+LogSeverity SeverityOf(const std::string& level) {
+  if (level == "WARNING") return LogSeverity::kWarning;
+  if (level == "ERROR") return LogSeverity::kError;
+  if (level == "VERBOSE") return LogSeverity::kVerbose;
+  return LogSeverity::kInfo;
+}
+
+}  // namespace
+
+PythonInstance::PythonInstance(const PythonSettings& settings, const PythonServices* services, const ModelSpec& spec,
+                               const InstanceSpec& instance)
+    : settings_(settings),
+      services_(services),
+      model_name_(spec.model_name),
+      version_(spec.version),
+      model_dir_(spec.model_dir),
+      version_dir_(spec.version_dir),
+      model_path_(spec.model_path),
+      instance_name_(instance.name),
+      config_json_(ModelConfigToJson(*spec.config)),
+      decoupled_(spec.config->model_transaction_policy().decoupled()),
+      shm_prefix_(UniqueShmPrefix()) {}
+
+Status PythonInstance::Create(const PythonSettings& settings, const PythonServices* services, const ModelSpec& spec,
+                              const InstanceSpec& instance, std::unique_ptr<PythonInstance>* out) {
+  std::unique_ptr<PythonInstance> created(new PythonInstance(settings, services, spec, instance));
+  INFERD_RETURN_IF_ERROR(created->StartStub());
+  *out = std::move(created);
+  return Status::Ok();
+}
+
+PythonInstance::~PythonInstance() {
+  StopStub(true);
+  input_segment_.reset();
+  UnlinkSegmentsWithPrefix(shm_prefix_);
+}
+
+Status PythonInstance::EnsureInputSegment(size_t bytes, bool* changed) {
+  *changed = false;
+  if (input_segment_ && input_segment_->size() >= bytes) return Status::Ok();
+  size_t size = std::max(bytes, settings_.shm_default_byte_size);
+  if (input_segment_) size = std::max(size, 2 * input_segment_->size());
+  input_segment_.reset();
+  *changed = true;
+  return ShmSegment::Create("/" + shm_prefix_ + "_in" + std::to_string(input_generation_++), size, &input_segment_);
+}
+
+Status PythonInstance::StartStub() {
+  if (reader_.joinable()) reader_.join();  // the previous stub's reader has ended
+  std::unique_ptr<StubProcess> stub;
+  INFERD_RETURN_IF_ERROR(StubProcess::Start({settings_.stub_path, settings_.python_dir, shm_prefix_}, &stub));
+  bool changed;
+  INFERD_RETURN_IF_ERROR(EnsureInputSegment(settings_.shm_default_byte_size, &changed));
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    stub_ = std::move(stub);
+    stub_alive_ = true;
+    gone_reason_.clear();
+  }
+  reader_ = std::thread([this, stub = stub_.get()] { ReaderLoop(stub); });
+
+  rapidjson::StringBuffer buffer;
+  JsonWriter w(buffer);
+  w.StartObject();
+  w.Key("type");
+  w.String("init");
+  w.Key("model_path");
+  w.String(model_path_.c_str());
+  w.Key("model_dir");
+  w.String(model_dir_.c_str());
+  w.Key("version_dir");
+  w.String(version_dir_.c_str());
+  w.Key("decoupled");
+  w.Bool(decoupled_);
+  w.Key("input_segment");
+  w.String(input_segment_->name().c_str());
+  w.Key("input_segment_size");
+  w.Uint64(input_segment_->size());
+  w.Key("args");
+  w.StartObject();
+  const std::pair<const char*, std::string> args[] = {
+      {"model_config", config_json_}, {"model_instance_kind", "CPU"},
+      {"model_instance_name", instance_name_}, {"model_instance_device_id", "0"},
+      {"model_repository", model_dir_}, {"model_version", std::to_string(version_)},
+      {"model_name", model_name_}};
+  for (const auto& [key, value] : args) {
+    w.Key(key);
+    w.String(value.c_str(), static_cast<rapidjson::SizeType>(value.size()));
+  }
+  w.EndObject();
+  w.EndObject();
+  Frame reply;
+  Status status = Call(buffer.GetString(), {}, "init_done", settings_.stub_timeout, &reply);
+  if (!status.ok()) {
+    StopStub(false);
+    return Status(status.code(), "failed to initialize Python model '" + model_name_ + "' instance '" +
+                                     instance_name_ + "': " + status.message());
+  }
+  announce_segment_ = false;
+  return Status::Ok();
+}
+
+void PythonInstance::StopStub(bool finalize) {
+  bool alive;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    alive = stub_alive_;
+  }
+  if (alive && finalize) {
+    Frame reply;
+    Status status = Call(R"({"type":"finalize"})", {}, "finalize_done", settings_.stub_timeout, &reply);
+    if (!status.ok()) LOG_WARNING << "finalize of Python model '" << model_name_ << "' failed: " << status.message();
+  }
+  std::map<uint64_t, ResponseSink> orphans;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    stub_alive_ = false;  // from here the reader's end-of-stream is expected, not a crash
+    orphans.swap(open_);
+  }
+  if (stub_) stub_->Stop(std::chrono::seconds(5));
+  if (reader_.joinable()) reader_.join();
+  for (auto& [handle, sink] : orphans) {
+    sink(Status::Unavailable("Python model '" + model_name_ + "' was unloaded before answering"), nullptr, true);
+  }
+}
+
+Status PythonInstance::Call(const std::string& header, const std::vector<Buffer>& blob, const std::string& expected,
+                            std::chrono::seconds timeout, Frame* reply) {
+  StubProcess* stub;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (!stub_alive_) return Status::Unavailable(gone_reason_);
+    awaiting_ = expected;
+    reply_.reset();
+    stub = stub_.get();
+  }
+  Status sent = stub->channel().Send(header, blob);
+  std::unique_lock<std::mutex> lock(mutex_);
+  auto done = [&] { return reply_.has_value() || !stub_alive_; };
+  bool in_time = true;
+  if (!sent.ok() && stub_alive_) {
+    lock.unlock();
+    stub->Kill();
+    lock.lock();
+  }
+  if (timeout.count() > 0) {
+    in_time = replied_.wait_for(lock, timeout, done);
+  } else {
+    replied_.wait(lock, done);
+  }
+  awaiting_.clear();
+  if (!in_time) {
+    lock.unlock();
+    stub->Kill();  // the reader sees the end of the stream and fails the rest
+    return Status::Unavailable("the Python stub of model '" + model_name_ + "' instance '" + instance_name_ +
+                               "' did not answer '" + expected + "' within " + std::to_string(timeout.count()) +
+                               " s; it was stopped and is restarted for the next request");
+  }
+  if (!reply_) return Status::Unavailable(gone_reason_);
+  *reply = std::move(*reply_);
+  reply_.reset();
+  rapidjson::Document document;
+  document.Parse(reply->header.c_str());
+  if (!document.IsObject()) return Status::Internal("the Python stub sent a malformed reply");
+  if (JsonString(document, "type") == "error") return Status::Internal(JsonString(document, "message"));
+  return Status::Ok();
+}
+
+void PythonInstance::ReaderLoop(StubProcess* stub) {
+  for (;;) {
+    Frame frame;
+    if (!stub->channel().Receive(&frame).ok()) break;
+    Dispatch(std::move(frame));
+  }
+  OnStubGone(stub->ExitDescription());
+}
+
+void PythonInstance::OnStubGone(const std::string& why) {
+  std::map<uint64_t, ResponseSink> failed;
+  std::string reason;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (!stub_alive_) return;  // a planned stop
+    stub_alive_ = false;
+    gone_reason_ = "the Python stub of model '" + model_name_ + "' instance '" + instance_name_ +
+                   "' exited unexpectedly (" + why + "); it is restarted for the next request";
+    reason = gone_reason_;
+    failed.swap(open_);
+  }
+  replied_.notify_all();
+  LOG_ERROR << reason;
+  // The stub may have left output segments behind; the input segment is
+  // re-created for the next stub.
+  UnlinkSegmentsWithPrefix(shm_prefix_ + "_");
+  for (auto& [handle, sink] : failed) sink(Status::Internal(reason), nullptr, true);
+}
+
+void PythonInstance::Dispatch(Frame frame) {
+  rapidjson::Document header;
+  header.Parse(frame.header.c_str());
+  if (!header.IsObject()) {
+    LOG_ERROR << "the Python stub of model '" << model_name_ << "' sent a malformed message";
+    return;
+  }
+  std::string type = JsonString(header, "type");
+  if (type == "log") {
+    const rapidjson::Value* line = JsonMember(header, "line");
+    std::string file = JsonString(header, "file");
+    LogSeverity severity = SeverityOf(JsonString(header, "level"));
+    if (LogEnabled(severity, 1)) {
+      WriteLogLine(severity, file.empty() ? "model.py" : file.c_str(), line && line->IsInt() ? line->GetInt() : 0,
+                   JsonString(header, "message"));
+    }
+  } else if (type == "bls") {
+    OnBls(header, frame.blob);
+  } else if (type == "control") {
+    OnControl(header);
+  } else if (type == "response") {
+    OnDecoupledResponse(header, frame.blob);
+  } else {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (!awaiting_.empty() && (type == awaiting_ || type == "error")) {
+      reply_ = std::move(frame);
+      replied_.notify_all();
+    } else {
+      LOG_WARNING << "unexpected message '" << type << "' from the Python stub of model '" << model_name_ << "'";
+    }
+  }
+}
+
+void PythonInstance::Run(std::shared_ptr<const InferenceRequest> request, const std::vector<std::string>& output_names,
+                         ResponseSink sink) {
+  bool alive;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    alive = stub_alive_;
+  }
+  if (!alive) {
+    StopStub(false);
+    Status restarted = StartStub();
+    if (!restarted.ok()) return sink(Status::Unavailable(restarted.message()), nullptr, true);
+    LOG_INFO << "restarted the Python stub of model '" << model_name_ << "' instance '" << instance_name_ << "'";
+  }
+  size_t input_bytes = 0;
+  for (const Tensor& tensor : request->inputs) input_bytes += tensor.data.size();
+  bool changed = false;
+  Status status = EnsureInputSegment(input_bytes, &changed);
+  if (!status.ok()) return sink(std::move(status), nullptr, true);
+  announce_segment_ = announce_segment_ || changed;
+
+  uint64_t handle = next_handle_++;
+  rapidjson::StringBuffer buffer;
+  JsonWriter w(buffer);
+  TensorSink tensors;
+  tensors.shm = input_segment_.get();
+  w.StartObject();
+  w.Key("type");
+  w.String("execute");
+  if (announce_segment_) {
+    w.Key("input_segment");
+    w.String(input_segment_->name().c_str());
+    w.Key("input_segment_size");
+    w.Uint64(input_segment_->size());
+  }
+  w.Key("requests");
+  w.StartArray();
+  WriteRequest(handle, *request, output_names, &tensors, &w);
+  w.EndArray();
+  w.EndObject();
+
+  if (decoupled_) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    open_[handle] = sink;
+  }
+  Frame reply;
+  status = Call(buffer.GetString(), {}, "execute_done", settings_.execute_timeout, &reply);
+  if (status.ok()) announce_segment_ = false;
+  rapidjson::Document document;
+  if (status.ok()) {
+    document.Parse(reply.header.c_str());
+    std::string error = JsonString(document, "error");
+    if (!error.empty()) status = Status::Internal(error);
+  }
+  if (decoupled_) {
+    // Responses come through the reader; only a failure of execute itself ends the request here.
+    if (status.ok()) return;
+    std::lock_guard<std::mutex> lock(mutex_);
+    auto open = open_.find(handle);
+    if (open == open_.end()) return;  // already failed by OnStubGone
+    sink = std::move(open->second);
+    open_.erase(open);
+  }
+  if (!status.ok()) return sink(std::move(status), nullptr, true);
+
+  const rapidjson::Value* responses = JsonMember(document, "responses");
+  if (!responses || !responses->IsArray() || responses->Size() != 1) {
+    return sink(Status::Internal("Python model '" + model_name_ + "' returned a wrong number of responses"),
+                nullptr, true);
+  }
+  auto response = std::make_unique<InferenceResponse>();
+  FrameSegments segments;
+  Status model_error;
+  status = ReadResponse((*responses)[0], reply.blob, &segments, response.get(), &model_error);
+  if (!status.ok()) return sink(std::move(status), nullptr, true);
+  if (!model_error.ok()) return sink(std::move(model_error), nullptr, true);
+  KeepRequested(output_names, response.get());
+  sink(Status::Ok(), std::move(response), true);
+}
+
+void PythonInstance::OnDecoupledResponse(const rapidjson::Value& header, const Buffer& blob) {
+  const rapidjson::Value* handle = JsonMember(header, "request");
+  const rapidjson::Value* final_flag = JsonMember(header, "final");
+  bool final = final_flag && final_flag->IsBool() && final_flag->GetBool();
+  ResponseSink sink;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    auto open = handle && handle->IsUint64() ? open_.find(handle->GetUint64()) : open_.end();
+    if (open == open_.end()) {
+      LOG_VERBOSE(1) << "dropping a response of Python model '" << model_name_ << "' for a finished request";
+      return;
+    }
+    sink = final ? std::move(open->second) : open->second;
+    if (final) open_.erase(open);
+  }
+  if (final && !JsonMember(header, "outputs") && !JsonMember(header, "error")) {
+    return sink(Status::Ok(), nullptr, true);  // flags-only final
+  }
+  auto response = std::make_unique<InferenceResponse>();
+  FrameSegments segments;
+  Status model_error;
+  Status status = ReadResponse(header, blob, &segments, response.get(), &model_error);
+  if (!status.ok()) return sink(std::move(status), nullptr, final);
+  if (!model_error.ok()) return sink(std::move(model_error), nullptr, final);
+  sink(Status::Ok(), std::move(response), final);
+}
+
+void PythonInstance::OnBls(const rapidjson::Value& header, const Buffer& blob) {
+  const rapidjson::Value* id = JsonMember(header, "bls_id");
+  uint64_t bls_id = id && id->IsUint64() ? id->GetUint64() : 0;
+  std::shared_ptr<StubProcess> stub;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    stub = stub_;
+  }
+  // Answers over the socket of the stub that asked, which the callback keeps
+  // alive; if that stub has died meanwhile, the send fails quietly.
+  auto answer = [stub, bls_id](const Status& status, const InferenceResponse* response, bool final) {
+    rapidjson::StringBuffer buffer;
+    JsonWriter w(buffer);
+    std::vector<Buffer> blob;
+    TensorSink tensors;
+    tensors.blob = &blob;
+    w.StartObject();
+    w.Key("type");
+    w.String("bls_result");
+    w.Key("bls_id");
+    w.Uint64(bls_id);
+    w.Key("final");
+    w.Bool(final);
+    w.Key("response");
+    if (!status.ok() || response) {
+      w.StartObject();
+      w.Key("outputs");
+      w.StartArray();
+      if (response) {
+        for (const Tensor& tensor : response->outputs) WriteTensor(tensor, &tensors, &w);
+      }
+      w.EndArray();
+      w.Key("parameters");
+      WriteParameters(response ? response->parameters : Parameters{}, &w);
+      w.Key("error");
+      if (status.ok()) {
+        w.Null();
+      } else {
+        w.StartObject();
+        w.Key("message");
+        w.String(status.message().c_str());
+        w.Key("code");
+        w.String(StubErrorCodeName(status.code()));
+        w.EndObject();
+      }
+      w.EndObject();
+    } else {
+      w.Null();  // a decoupled callee's flags-only final
+    }
+    w.EndObject();
+    (void)stub->channel().Send(buffer.GetString(), blob);
+  };
+  auto request = std::make_unique<InferenceRequest>();
+  FrameSegments segments;
+  const rapidjson::Value* body = JsonMember(header, "request");
+  Status status = body ? ReadBlsRequest(*body, blob, &segments, request.get())
+                       : Status::InvalidArg("BLS request without a request");
+  if (!status.ok() || !services_ || !services_->infer) {
+    if (status.ok()) status = Status::Unavailable("BLS is not available");
+    return answer(status, nullptr, true);
+  }
+  services_->infer(std::move(request), [answer](Status status, std::unique_ptr<InferenceResponse> response,
+                                                bool final) { answer(status, response.get(), final); });
+}
+
+void PythonInstance::OnControl(const rapidjson::Value& header) {
+  const rapidjson::Value* id = JsonMember(header, "control_id");
+  std::string action = JsonString(header, "action");
+  std::string model = JsonString(header, "model_name");
+  bool ok = true, ready = false;
+  std::string message;
+  if (action == "is_model_ready") {
+    std::string version_text = JsonString(header, "model_version");
+    int64_t version = -1;
+    if (!version_text.empty()) version = std::atoll(version_text.c_str());
+    ready = services_ && services_->is_model_ready && services_->is_model_ready(model, version);
+  } else {
+    ok = false;
+    message = action + " is not allowed: the server runs with model control mode 'none'";
+  }
+  rapidjson::StringBuffer buffer;
+  JsonWriter w(buffer);
+  w.StartObject();
+  w.Key("type");
+  w.String("control_result");
+  w.Key("control_id");
+  w.Uint64(id && id->IsUint64() ? id->GetUint64() : 0);
+  w.Key("ok");
+  w.Bool(ok);
+  w.Key("ready");
+  w.Bool(ready);
+  w.Key("message");
+  w.String(message.c_str());
+  w.EndObject();
+  StubProcess* stub;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    stub = stub_.get();
+  }
+  (void)stub->channel().Send(buffer.GetString());
+}
+
+}  // namespace inferd

@@ -1,0 +1,88 @@
+// PythonInstance: one instance of a Python model, run by its own stub process.
+//
+// Lifecycle: Create starts the stub and calls the model's `initialize`; the
+// destructor calls `finalize`, stops the stub and removes its shared memory.
+// Run (from the instance's execution thread) writes the inputs into the
+// instance's input segment, sends `execute` and, for ordinary models, waits
+// for the responses. Decoupled models answer later through the reader thread,
+// which also serves the model's BLS calls, logs and control requests.
+//
+// If the stub dies (crash, os._exit) or passes the execute timeout, every
+// request it holds fails with a message saying so, its segments are removed
+// and a new stub is started for the next request.
+#pragma once
+
+#include <rapidjson/document.h>
+
+#include <condition_variable>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+
+#include "backends/backend.h"
+#include "backends/python/python_settings.h"
+#include "backends/python/shm_segment.h"
+#include "backends/python/stub_process.h"
+
+namespace inferd {
+
+class PythonInstance : public ModelInstance {
+ public:
+  static Status Create(const PythonSettings& settings, const PythonServices* services, const ModelSpec& spec,
+                       const InstanceSpec& instance, std::unique_ptr<PythonInstance>* out);
+  ~PythonInstance() override;
+
+  void Run(std::shared_ptr<const InferenceRequest> request, const std::vector<std::string>& output_names,
+           ResponseSink sink) override;
+
+ private:
+  PythonInstance(const PythonSettings& settings, const PythonServices* services, const ModelSpec& spec,
+                 const InstanceSpec& instance);
+
+  // Starts a stub and runs `initialize` in it.
+  Status StartStub();
+  // Stops the stub (after `finalize` when it is healthy) and its reader.
+  void StopStub(bool finalize);
+  // Sends a frame and waits for the reply of type `expected` (or "error").
+  Status Call(const std::string& header, const std::vector<Buffer>& blob, const std::string& expected,
+              std::chrono::seconds timeout, Frame* reply);
+  Status EnsureInputSegment(size_t bytes, bool* changed);
+
+  void ReaderLoop(StubProcess* stub);
+  void Dispatch(Frame frame);
+  void OnBls(const rapidjson::Value& header, const Buffer& blob);
+  void OnControl(const rapidjson::Value& header);
+  void OnDecoupledResponse(const rapidjson::Value& header, const Buffer& blob);
+  // Fails everything in flight after the stub is gone.
+  void OnStubGone(const std::string& why);
+
+  const PythonSettings& settings_;
+  const PythonServices* services_;
+  std::string model_name_;
+  int64_t version_;
+  std::string model_dir_, version_dir_, model_path_;
+  std::string instance_name_;
+  std::string config_json_;
+  bool decoupled_;
+  std::string shm_prefix_;
+
+  std::shared_ptr<StubProcess> stub_;  // shared with BLS callbacks still in flight
+  std::thread reader_;
+  std::unique_ptr<ShmSegment> input_segment_;
+  int input_generation_ = 0;
+  bool announce_segment_ = true;  // the next execute names the input segment
+  uint64_t next_handle_ = 0;
+
+  std::mutex mutex_;
+  std::condition_variable replied_;
+  std::string awaiting_;          // reply type Call waits for
+  std::optional<Frame> reply_;    // its reply, once here
+  bool stub_alive_ = false;
+  std::string gone_reason_;
+  std::map<uint64_t, ResponseSink> open_;  // decoupled requests by handle
+};
+
+}  // namespace inferd

@@ -1,0 +1,93 @@
+#include "backends/python/stub_channel.h"
+
+#include <sys/socket.h>
+#include <sys/uio.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdint>
+#include <algorithm>
+#include <climits>
+#include <cstring>
+
+namespace inferd {
+namespace {
+
+// Frames above this are refused: a stub never needs more (large data goes via shm).
+constexpr uint32_t kMaxFramePart = 1u << 30;
+
+Status ReadExactly(int fd, char* out, size_t size) {
+  while (size > 0) {
+    ssize_t n = read(fd, out, size);
+    if (n == 0) return Status::Unavailable("the Python stub closed its connection");
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      return Status::Unavailable(std::string("reading from the Python stub failed: ") + std::strerror(errno));
+    }
+    out += n;
+    size -= static_cast<size_t>(n);
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
+StubChannel::~StubChannel() {
+  if (fd_ >= 0) close(fd_);
+}
+
+void StubChannel::Shutdown() { shutdown(fd_, SHUT_RDWR); }
+
+Status StubChannel::Send(std::string_view header, const std::vector<Buffer>& blob_pieces) {
+  size_t blob_size = 0;
+  for (const auto& piece : blob_pieces) blob_size += piece.size();
+  uint32_t lengths[2] = {static_cast<uint32_t>(header.size()), static_cast<uint32_t>(blob_size)};
+  std::vector<iovec> pieces;
+  pieces.push_back({lengths, sizeof(lengths)});
+  pieces.push_back({const_cast<char*>(header.data()), header.size()});
+  for (const auto& piece : blob_pieces) {
+    if (piece.size()) pieces.push_back({const_cast<char*>(piece.data()), piece.size()});
+  }
+  std::lock_guard<std::mutex> lock(send_mutex_);
+  size_t index = 0;
+  while (index < pieces.size()) {
+    msghdr message{};
+    message.msg_iov = pieces.data() + index;
+    message.msg_iovlen = std::min<size_t>(pieces.size() - index, IOV_MAX);
+    ssize_t sent = sendmsg(fd_, &message, MSG_NOSIGNAL);
+    if (sent < 0) {
+      if (errno == EINTR) continue;
+      return Status::Unavailable(std::string("writing to the Python stub failed: ") + std::strerror(errno));
+    }
+    // Skip what was written, possibly part of a piece.
+    size_t left = static_cast<size_t>(sent);
+    while (left > 0 && index < pieces.size()) {
+      if (left >= pieces[index].iov_len) {
+        left -= pieces[index].iov_len;
+        ++index;
+      } else {
+        pieces[index].iov_base = static_cast<char*>(pieces[index].iov_base) + left;
+        pieces[index].iov_len -= left;
+        left = 0;
+      }
+    }
+  }
+  return Status::Ok();
+}
+
+Status StubChannel::Receive(Frame* frame) {
+  uint32_t lengths[2];
+  INFERD_RETURN_IF_ERROR(ReadExactly(fd_, reinterpret_cast<char*>(lengths), sizeof(lengths)));
+  if (lengths[0] > kMaxFramePart || lengths[1] > kMaxFramePart) {
+    return Status::Internal("the Python stub sent a frame of " + std::to_string(lengths[0]) + " + " +
+                            std::to_string(lengths[1]) + " bytes, larger than allowed");
+  }
+  frame->header.resize(lengths[0]);
+  INFERD_RETURN_IF_ERROR(ReadExactly(fd_, frame->header.data(), lengths[0]));
+  std::string blob(lengths[1], '\0');
+  INFERD_RETURN_IF_ERROR(ReadExactly(fd_, blob.data(), lengths[1]));
+  frame->blob = Buffer::FromString(std::move(blob));
+  return Status::Ok();
+}
+
+}  // namespace inferd
