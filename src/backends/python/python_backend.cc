@@ -124,6 +124,7 @@ class PythonBackend : public Backend {
       return status;
     }
     auto [received, header] = answer.get();
+    stub->channel().Shutdown();  // the stub exits when its socket closes
     stub->Stop(std::chrono::seconds(5));
     UnlinkSegmentsWithPrefix(prefix);
     if (!received.ok()) return Status::Internal("the Python stub ended during auto_complete_config: " + stub->ExitDescription());

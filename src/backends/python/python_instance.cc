@@ -140,6 +140,8 @@ Status PythonInstance::StartStub() {
   if (reader_.joinable()) reader_.join();  // the previous stub's reader has ended
   std::unique_ptr<StubProcess> stub;
   INFERD_RETURN_IF_ERROR(StubProcess::Start({settings_.stub_path, settings_.python_dir, shm_prefix_}, &stub));
+  // A fresh input segment for every stub: a crashed stub's names were removed.
+  input_segment_.reset();
   bool changed;
   INFERD_RETURN_IF_ERROR(EnsureInputSegment(settings_.shm_default_byte_size, &changed));
   {

@@ -2,7 +2,6 @@
 
 #include <fcntl.h>
 #include <signal.h>
-#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -38,7 +37,9 @@ Status StubProcess::Start(const StubLaunch& launch, std::unique_ptr<StubProcess>
     return Status::Internal(std::string("unable to start the Python stub: ") + std::strerror(errno));
   }
   if (pid == 0) {
-    prctl(PR_SET_PDEATHSIG, SIGKILL);
+    // No PR_SET_PDEATHSIG: it fires when the forking *thread* ends (models
+    // load on short-lived threads). The stub exits when its socket closes,
+    // which also happens when the server dies.
     if (getppid() != parent) _exit(1);  // the server is already gone
     fcntl(fds[1], F_SETFD, 0);         // keep the stub's end across exec
     sigset_t none;

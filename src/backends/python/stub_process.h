@@ -1,6 +1,6 @@
 // StubProcess: one running Python stub (src/python_stub/), connected by a
-// socket pair. The child dies with the server (PR_SET_PDEATHSIG), so a
-// killed server leaves no stubs behind.
+// socket pair. The stub exits when the socket closes, so a server that dies
+// leaves no stubs behind.
 #pragma once
 
 #include <sys/types.h>
