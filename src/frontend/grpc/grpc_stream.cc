@@ -36,11 +36,8 @@ void GrpcInferStream::OnReadDone(bool ok) {
   lock.unlock();
   // Each request keeps its own message: its tensors view it until inference ends.
   std::shared_ptr<inference::ModelInferRequest> proto = std::move(incoming_);
-  ReadNext();
-  Start(std::move(proto));
-}
-
-void GrpcInferStream::Start(std::shared_ptr<inference::ModelInferRequest> proto) {
+  // The place in the answer order is taken before the next read can start
+  // another request on another thread.
   std::shared_ptr<ModelVersion> model;
   int64_t version = -1;
   bool decoupled = ParseModelVersion(proto->model_version(), &version).ok() &&
@@ -48,9 +45,15 @@ void GrpcInferStream::Start(std::shared_ptr<inference::ModelInferRequest> proto)
                    model->config().model_transaction_policy().decoupled();
   uint64_t sequence = kUnordered;
   if (!decoupled) {
-    std::lock_guard<std::mutex> lock(mutex_);
+    lock.lock();
     sequence = next_sequence_++;
+    lock.unlock();
   }
+  ReadNext();
+  Start(sequence, std::move(proto));
+}
+
+void GrpcInferStream::Start(uint64_t sequence, std::shared_ptr<inference::ModelInferRequest> proto) {
   GrpcInferRequest parsed;
   Status status = ReadGrpcInferRequest(proto, &parsed);
   if (!status.ok()) return Queue(sequence, ErrorResponse(proto->id(), status), true);

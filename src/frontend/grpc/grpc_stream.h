@@ -35,7 +35,9 @@ class GrpcInferStream
 
  private:
   void ReadNext();
-  void Start(std::shared_ptr<inference::ModelInferRequest> proto);
+  // Runs one request; `sequence` is its place in the answer order (kUnordered
+  // for decoupled models).
+  void Start(uint64_t sequence, std::shared_ptr<inference::ModelInferRequest> proto);
   // Queues a response: in request order under `sequence`, or at once when
   // `sequence` is kUnordered. `final` ends its request.
   void Queue(uint64_t sequence, inference::ModelStreamInferResponse response, bool final);
