@@ -32,6 +32,7 @@ unit-test: build
 
 integration-test: build
 	INFERD_BINARY=$(abspath $(BUILD_DIR)/inferd) $(PYTHON) -m pytest -q tests/integration
+	INFERD_BUILD_DIR=$(BUILD_DIR) $(PYTHON) -m pytest -q tests/python
 
 test: unit-test integration-test
 

@@ -4,6 +4,7 @@ The public face is the module `triton_python_backend_utils` (imported by model.p
 `pb_utils`), which re-exports the classes defined here; `inferd_stub` is the process's
 message loop. The modules in this package each do one job:
 
+    constants     the integer constants of the pb_utils API
     dtypes        datatype tables (config enum, KServe name, numpy)
     bytes_codec   the length-prefixed BYTES tensor encoding
     errors        TritonError, TritonModelException
@@ -19,5 +20,6 @@ message loop. The modules in this package each do one job:
     model_config  ModelConfig used by auto_complete_config
     metrics       MetricFamily (kept locally, not exported)
     model_loader  importing model.py the way Triton does
+    batch         the requests of one execute message and where their responses go
     executor      calling TritonPythonModel.execute and answering the server
 """

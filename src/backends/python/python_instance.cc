@@ -210,7 +210,10 @@ void PythonInstance::StopStub(bool finalize) {
     stub_alive_ = false;  // from here the reader's end-of-stream is expected, not a crash
     orphans.swap(open_);
   }
-  if (stub_) stub_->Stop(std::chrono::seconds(5));
+  if (stub_) {
+    stub_->channel().Shutdown();  // a stub exits when its socket closes
+    stub_->Stop(std::chrono::seconds(5));
+  }
   if (reader_.joinable()) reader_.join();
   for (auto& [handle, sink] : orphans) {
     sink(Status::Unavailable("Python model '" + model_name_ + "' was unloaded before answering"), nullptr, true);

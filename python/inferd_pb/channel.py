@@ -1,0 +1,178 @@
+"""The framed socket to the server, shared by every thread of the stub.
+
+Frame: u32 LE header length, u32 LE blob length, JSON header, blob (PROTOCOL.md).
+
+Writing: any thread may send; a lock keeps frames whole.
+
+Reading uses a leader/follower scheme instead of a dedicated reader thread. Whichever
+thread is waiting for a message (the main loop waiting for the next server request, or a
+model thread waiting for a BLS or control result) and finds nobody reading becomes the
+reader: it reads one frame, files it for its addressee and wakes the others. So the hot
+path (main loop: read `execute`, run it, answer) involves no thread hand-off, while a
+BLS call made from inside `execute`, from a helper thread or from an asyncio executor
+still gets its answer, because the waiting thread reads it itself.
+"""
+
+import collections
+import json
+import socket
+import struct
+import threading
+
+_PREFIX = struct.Struct("<II")
+# Reused encoder/decoder objects: about twice as fast per message as json.dumps/loads
+# (no per-call setup, no circular-reference bookkeeping, no bytes encoding detection).
+_dumps = json.JSONEncoder(separators=(",", ":"), check_circular=False).encode
+_decode = json.JSONDecoder().raw_decode
+_MAX_IOV = 512  # stay well below the kernel's IOV_MAX for sendmsg
+
+
+class ChannelClosed(ConnectionError):
+    """The server closed the connection (or it broke)."""
+
+
+class Channel:
+    def __init__(self, sock):
+        self._sock = sock
+        self._reader = sock.makefile("rb", buffering=1 << 16)
+        self._write_lock = threading.Lock()
+        self._cond = threading.Condition(threading.Lock())
+        self._reading = False
+        self._closed = False
+        self._requests = collections.deque()  # server requests, for the main loop
+        self._replies = {}  # (type, id) -> deque of (header, blob) for registered waiters
+
+    # --- sending ----------------------------------------------------------------------
+
+    def send(self, header, buffers=()):
+        """Sends one frame: `header` (a dict) and a blob made of the bytes-like `buffers`."""
+        encoded = _dumps(header).encode("utf-8")
+        blob_size = 0
+        for buf in buffers:
+            blob_size += memoryview(buf).nbytes
+        first = _PREFIX.pack(len(encoded), blob_size) + encoded
+        with self._write_lock:
+            if not buffers:
+                self._sock.sendall(first)
+            elif len(buffers) > _MAX_IOV:
+                self._sock.sendall(first)
+                for buf in buffers:
+                    self._sock.sendall(buf)
+            else:
+                self._send_vector([first, *buffers])
+
+    def _send_vector(self, buffers):
+        """sendmsg with a list of buffers, resuming after partial writes."""
+        pending = [memoryview(b).cast("B") for b in buffers if memoryview(b).nbytes]
+        while pending:
+            sent = self._sock.sendmsg(pending)
+            while pending and sent >= len(pending[0]):
+                sent -= len(pending[0])
+                pending.pop(0)
+            if sent:
+                pending[0] = pending[0][sent:]
+
+    # --- receiving --------------------------------------------------------------------
+
+    def expect(self, kind, ident):
+        """Registers interest in replies ("bls_result"/"control_result", id) before sending
+        the request, so a fast reply is not dropped."""
+        with self._cond:
+            self._replies[(kind, ident)] = collections.deque()
+
+    def forget(self, kind, ident):
+        """Stops collecting replies for (kind, id); later ones are dropped."""
+        with self._cond:
+            self._replies.pop((kind, ident), None)
+
+    def next_request(self):
+        """Blocks until the server sends a request (init, execute, ...); (header, blob).
+
+        Raises ChannelClosed when the connection ends.
+        """
+        requests = self._requests
+        return self._wait(lambda: requests.popleft() if requests else None)
+
+    def next_reply(self, kind, ident):
+        """Blocks until the next reply registered with expect(kind, ident) arrives."""
+        key = (kind, ident)
+
+        def take():
+            queue = self._replies.get(key)
+            if queue is None:
+                raise RuntimeError(f"no reply expected for {key}")
+            return queue.popleft() if queue else None
+
+        return self._wait(take)
+
+    def _wait(self, take):
+        cond = self._cond
+        while True:
+            with cond:
+                while True:
+                    message = take()
+                    if message is not None:
+                        return message
+                    if self._closed:
+                        raise ChannelClosed("the server closed the connection")
+                    if not self._reading:
+                        self._reading = True
+                        break
+                    cond.wait()
+            frame = None
+            try:
+                frame = self._read_frame()
+            finally:
+                with cond:
+                    self._reading = False
+                    if frame is None:
+                        self._closed = True
+                    else:
+                        self._file(frame)
+                    cond.notify_all()
+
+    def _file(self, frame):
+        """Puts a frame where its addressee will look (called with the lock held)."""
+        header = frame[0]
+        kind = header.get("type")
+        if kind == "bls_result":
+            queue = self._replies.get((kind, header.get("bls_id")))
+        elif kind == "control_result":
+            queue = self._replies.get((kind, header.get("control_id")))
+        else:
+            queue = self._requests
+        if queue is not None:
+            queue.append(frame)
+
+    def _read_exact(self, size):
+        data = self._reader.read(size)
+        if data is None or len(data) != size:
+            return None
+        return data
+
+    def _read_frame(self):
+        """One frame as (header dict, blob bytearray), or None at end of stream."""
+        try:
+            prefix = self._read_exact(8)
+            if prefix is None:
+                return None
+            header_size, blob_size = _PREFIX.unpack(prefix)
+            raw_header = self._read_exact(header_size)
+            if raw_header is None:
+                return None
+            blob = bytearray(blob_size)
+            if blob_size and self._reader.readinto(blob) != blob_size:
+                return None
+        except OSError:
+            return None
+        header, _ = _decode(raw_header.decode("utf-8"))
+        return header, blob
+
+    def close(self):
+        with self._cond:
+            self._closed = True
+            self._cond.notify_all()
+        try:
+            self._sock.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass
