@@ -11,7 +11,7 @@ BackendRegistry::BackendRegistry(std::map<std::string, BackendSettings> settings
 void BackendRegistry::RegisterBuiltinBackends() {
   Register("onnxruntime", CreateOnnxRuntimeBackend);
   Register("python", [this](const BackendSettings& settings, std::unique_ptr<Backend>* out) {
-    return CreatePythonBackend(settings, &python_services_, out);
+    return CreatePythonBackend(settings, &services_, out);
   });
 }
 

@@ -29,7 +29,7 @@ class BackendRegistry {
 
   // What Python models may call (BLS, model readiness); filled once the
   // server exists, before requests flow.
-  PythonServices& python_services() { return python_services_; }
+  InferenceServices& services() { return services_; }
   void Register(const std::string& name, Factory factory);
 
   // The backend named `name`, created on first call. The pointer stays valid
@@ -46,7 +46,7 @@ class BackendRegistry {
   std::mutex mutex_;
   std::map<std::string, BackendSettings> settings_;
   std::map<std::string, Entry> entries_;
-  PythonServices python_services_;
+  InferenceServices services_;
 };
 
 }  // namespace inferd

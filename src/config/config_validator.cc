@@ -3,6 +3,7 @@
 #include <set>
 #include <string>
 
+#include "config/ensemble_validator.h"
 #include "core/shape.h"
 
 namespace inferd {
@@ -113,6 +114,7 @@ Status ValidateModelConfig(const inference::ModelConfig& config) {
   if (!ensemble && config.has_ensemble_scheduling()) {
     return Status::InvalidArg("'ensemble_scheduling' is only allowed with platform \"ensemble\"");
   }
+  if (ensemble) INFERD_RETURN_IF_ERROR(ValidateEnsembleConfig(config));
   std::set<std::string> input_names, output_names;
   for (const auto& input : config.input()) {
     INFERD_RETURN_IF_ERROR(ValidateTensor(config, "input", input, &input_names));

@@ -54,4 +54,12 @@ using InferCallback = std::function<void(Status status, std::unique_ptr<Inferenc
 using StreamCallback =
     std::function<void(Status status, std::unique_ptr<InferenceResponse> response, bool final)>;
 
+// The server's inference entry points, for parts below the core API that
+// call models themselves (ensemble steps, Python BLS). Filled once the
+// server exists, before requests flow.
+struct InferenceServices {
+  std::function<void(std::unique_ptr<InferenceRequest>, StreamCallback)> infer;
+  std::function<bool(const std::string& model, int64_t version)> is_model_ready;
+};
+
 }  // namespace inferd

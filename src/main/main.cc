@@ -51,6 +51,7 @@ int Run(const Options& options) {
   manager_options.repositories = options.model_repositories;
   manager_options.config.auto_complete = options.auto_complete;
   manager_options.load_threads = options.model_load_thread_count;
+  manager_options.services = &backends.services();
   ModelManager models(manager_options, &backends);
   Status loaded = models.LoadAll();
   std::cerr << FormatModelTable(models.Index()) << std::flush;
@@ -66,10 +67,10 @@ int Run(const Options& options) {
   server_options.id = options.id;
   server_options.strict_readiness = options.strict_readiness;
   Server server(server_options, &models);
-  backends.python_services().infer = [&server](std::unique_ptr<InferenceRequest> request, StreamCallback done) {
+  backends.services().infer = [&server](std::unique_ptr<InferenceRequest> request, StreamCallback done) {
     server.InferStream(std::move(request), std::move(done));
   };
-  backends.python_services().is_model_ready = [&server](const std::string& name, int64_t version) {
+  backends.services().is_model_ready = [&server](const std::string& name, int64_t version) {
     std::shared_ptr<ModelVersion> model;
     return server.GetModel(name, version, &model).ok();
   };

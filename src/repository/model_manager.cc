@@ -4,7 +4,9 @@
 #include <filesystem>
 #include <thread>
 
+#include "config/config_reader.h"
 #include "core/logging.h"
+#include "repository/ensemble_step_checks.h"
 #include "repository/version_policy.h"
 
 namespace inferd {
@@ -26,15 +28,52 @@ ModelManager::ModelManager(ModelManagerOptions options, BackendRegistry* backend
 
 ModelManager::~ModelManager() { UnloadAll(); }
 
+namespace {
+
+// The step models of an ensemble folder, read from its config.pbtxt; false
+// when the folder is not an ensemble (or its config does not parse, which
+// its load then reports).
+bool ReadEnsembleSteps(const std::string& model_dir, std::vector<std::string>* steps) {
+  inference::ModelConfig config;
+  if (!fs::exists(model_dir + "/config.pbtxt") || !ReadModelConfigFile(model_dir + "/config.pbtxt", &config).ok()) {
+    return false;
+  }
+  if (config.platform() != "ensemble" && config.backend() != "ensemble") return false;
+  for (const auto& step : config.ensemble_scheduling().step()) steps->push_back(step.model_name());
+  return true;
+}
+
+}  // namespace
+
+Status ModelManager::CheckSteps(const inference::ModelConfig& ensemble) const {
+  std::vector<std::shared_ptr<ModelVersion>> held;  // keeps the step configs alive during the check
+  return CheckEnsembleSteps(ensemble, [&](const std::string& model, int64_t version,
+                                          const inference::ModelConfig** config) {
+    std::shared_ptr<ModelVersion> step;
+    Status status = Get(model, version, &step);
+    if (!status.ok()) return Status(status.code(), "step model is not available: " + status.message());
+    *config = &step->config();
+    held.push_back(std::move(step));
+    return Status::Ok();
+  });
+}
+
 void ModelManager::LoadModel(const std::string& model_dir, ModelEntry* entry) {
   const std::string& name = entry->status.name;
   auto config = std::make_shared<inference::ModelConfig>();
   Status status = LoadModelConfig(model_dir, options_.config, backends_, config.get());
+  bool ensemble = status.ok() && config->platform() == "ensemble";
   Backend* backend = nullptr;
-  if (status.ok() && config->platform() == "ensemble") {
-    status = Status::Unsupported("ensemble models are not supported yet");
+  if (ensemble) {
+    status = CheckSteps(*config);
+    // Shown in /config as Triton does: an ensemble of ordinary models is not decoupled.
+    config->mutable_model_transaction_policy()->set_decoupled(false);
+    if (status.ok() && !options_.services) {
+      status = Status::Internal("ensembles cannot run: the model manager has no inference entry point");
+    }
+  } else if (status.ok()) {
+    status = backends_->Get(config->backend(), &backend);
   }
-  if (status.ok()) status = backends_->Get(config->backend(), &backend);
   if (!status.ok()) {
     entry->status.state = ModelState::kUnavailable;
     entry->status.reason = status.message();
@@ -71,9 +110,14 @@ void ModelManager::LoadModel(const std::string& model_dir, ModelEntry* entry) {
     spec.model_path = spec.version_dir + "/" + config->default_model_filename();
     spec.config = shared_config.get();
     std::unique_ptr<ModelVersion> loaded;
-    Status load = fs::exists(spec.model_path)
-                      ? ModelVersion::Create(spec, shared_config, backend, &loaded)
-                      : Status::InvalidArg("model file '" + spec.model_path + "' does not exist");
+    Status load;
+    if (ensemble) {
+      load = ModelVersion::CreateEnsemble(spec, shared_config, options_.services, &loaded);
+    } else if (!fs::exists(spec.model_path)) {
+      load = Status::InvalidArg("model file '" + spec.model_path + "' does not exist");
+    } else {
+      load = ModelVersion::Create(spec, shared_config, backend, &loaded);
+    }
     if (load.ok()) {
       version_entry.status.state = ModelState::kReady;
       version_entry.model = std::move(loaded);
@@ -90,6 +134,23 @@ void ModelManager::LoadModel(const std::string& model_dir, ModelEntry* entry) {
   }
 }
 
+void ModelManager::LoadInParallel(const std::vector<std::pair<std::string, ModelEntry*>>& models) {
+  std::atomic<size_t> next{0};
+  auto worker = [&] {
+    for (size_t i; (i = next++) < models.size();) {
+      ModelEntry loaded;
+      loaded.status.name = models[i].second->status.name;
+      LoadModel(models[i].first, &loaded);
+      std::lock_guard<std::mutex> lock(mutex_);
+      *models[i].second = std::move(loaded);
+    }
+  };
+  std::vector<std::thread> workers;
+  size_t thread_count = std::max<size_t>(1, std::min<size_t>(options_.load_threads, models.size()));
+  for (size_t t = 0; t < thread_count; ++t) workers.emplace_back(worker);
+  for (auto& t : workers) t.join();
+}
+
 Status ModelManager::LoadAll() {
   // Model folders by name; a name found in two repositories cannot be served.
   std::map<std::string, std::vector<std::string>> folders;
@@ -100,7 +161,8 @@ Status ModelManager::LoadAll() {
     }
     if (ec) return Status::InvalidArg("unable to read model repository '" + repository + "': " + ec.message());
   }
-  std::vector<std::pair<std::string, ModelEntry*>> to_load;
+  std::vector<std::pair<std::string, ModelEntry*>> plain;
+  std::map<std::string, std::pair<std::string, std::vector<std::string>>> ensembles;  // name -> (dir, steps)
   {
     std::lock_guard<std::mutex> lock(mutex_);
     for (const auto& [name, paths] : folders) {
@@ -114,24 +176,37 @@ Status ModelManager::LoadAll() {
         continue;
       }
       entry.status.state = ModelState::kLoading;
-      to_load.emplace_back(paths[0], &entry);
+      std::vector<std::string> steps;
+      if (ReadEnsembleSteps(paths[0], &steps)) {
+        ensembles[name] = {paths[0], steps};
+      } else {
+        plain.emplace_back(paths[0], &entry);
+      }
     }
   }
   // Entries stay put in the map while loading; only this function adds them.
-  std::atomic<size_t> next{0};
-  auto worker = [&] {
-    for (size_t i; (i = next++) < to_load.size();) {
-      ModelEntry loaded;
-      loaded.status.name = to_load[i].second->status.name;
-      LoadModel(to_load[i].first, &loaded);
-      std::lock_guard<std::mutex> lock(mutex_);
-      *to_load[i].second = std::move(loaded);
+  LoadInParallel(plain);
+  // Ensembles after the models they use, inner ensembles first.
+  while (!ensembles.empty()) {
+    std::vector<std::pair<std::string, ModelEntry*>> ready;
+    for (const auto& [name, dir_and_steps] : ensembles) {
+      bool waits = false;
+      for (const auto& step : dir_and_steps.second) waits = waits || (step != name && ensembles.count(step));
+      if (!waits) ready.emplace_back(dir_and_steps.first, &models_[name]);
     }
-  };
-  std::vector<std::thread> workers;
-  size_t thread_count = std::max<size_t>(1, std::min<size_t>(options_.load_threads, to_load.size()));
-  for (size_t t = 0; t < thread_count; ++t) workers.emplace_back(worker);
-  for (auto& t : workers) t.join();
+    if (ready.empty()) {
+      std::lock_guard<std::mutex> lock(mutex_);
+      for (const auto& [name, dir_and_steps] : ensembles) {
+        ModelEntry& entry = models_[name];
+        entry.status.state = ModelState::kUnavailable;
+        entry.status.reason = "ensemble '" + name + "' is part of a cycle of ensembles that use each other";
+        LOG_ERROR << "failed to load '" << name << "': " << entry.status.reason;
+      }
+      break;
+    }
+    LoadInParallel(ready);
+    for (const auto& [dir, entry] : ready) ensembles.erase(entry->status.name);
+  }
 
   std::string failed;
   for (const auto& model : Index()) {

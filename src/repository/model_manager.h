@@ -42,6 +42,8 @@ struct ModelManagerOptions {
   std::vector<std::string> repositories;
   ConfigLoadOptions config;
   int load_threads = 4;
+  // How ensembles run their steps; must outlive the manager.
+  const InferenceServices* services = nullptr;
 };
 
 class ModelManager {
@@ -79,6 +81,10 @@ class ModelManager {
 
   // Loads one model folder into `entry` (no lock held while loading).
   void LoadModel(const std::string& model_dir, ModelEntry* entry);
+  // Loads models several at a time, storing each entry when done.
+  void LoadInParallel(const std::vector<std::pair<std::string, ModelEntry*>>& models);
+  // Checks an ensemble's steps against the READY step models.
+  Status CheckSteps(const inference::ModelConfig& ensemble) const;
 
   ModelManagerOptions options_;
   BackendRegistry* backends_;

@@ -48,6 +48,16 @@ Status ModelVersion::Create(const ModelSpec& spec, std::shared_ptr<const inferen
   return Status::Ok();
 }
 
+Status ModelVersion::CreateEnsemble(const ModelSpec& spec, std::shared_ptr<const inference::ModelConfig> config,
+                                    const InferenceServices* services, std::unique_ptr<ModelVersion>* out) {
+  std::unique_ptr<ModelVersion> model(new ModelVersion());
+  model->version_ = spec.version;
+  model->config_ = std::move(config);
+  model->scheduler_ = std::make_unique<EnsembleScheduler>(model->config_, services);
+  *out = std::move(model);
+  return Status::Ok();
+}
+
 const std::vector<std::string>* ModelVersion::Labels(const std::string& output_name) const {
   auto it = labels_.find(output_name);
   return it == labels_.end() ? nullptr : &it->second;

@@ -14,6 +14,7 @@
 
 #include "backends/backend.h"
 #include "scheduler/default_scheduler.h"
+#include "scheduler/ensemble_scheduler.h"
 
 namespace inferd {
 
@@ -22,6 +23,10 @@ class ModelVersion {
   // Creates every instance the config's instance groups ask for.
   static Status Create(const ModelSpec& spec, std::shared_ptr<const inference::ModelConfig> config,
                        Backend* backend, std::unique_ptr<ModelVersion>* out);
+
+  // An ensemble: its steps run through `services`, which must outlive it.
+  static Status CreateEnsemble(const ModelSpec& spec, std::shared_ptr<const inference::ModelConfig> config,
+                               const InferenceServices* services, std::unique_ptr<ModelVersion>* out);
 
   const std::string& name() const { return config_->name(); }
   int64_t version() const { return version_; }
@@ -38,7 +43,7 @@ class ModelVersion {
   int64_t version_ = 0;
   std::shared_ptr<const inference::ModelConfig> config_;
   std::map<std::string, std::vector<std::string>> labels_;
-  std::unique_ptr<DefaultScheduler> scheduler_;
+  std::unique_ptr<Scheduler> scheduler_;
 };
 
 }  // namespace inferd

@@ -15,19 +15,19 @@
 #include <vector>
 
 #include "backends/backend.h"
-#include "scheduler/infer_job.h"
+#include "scheduler/scheduler.h"
 
 namespace inferd {
 
-class DefaultScheduler {
+class DefaultScheduler : public Scheduler {
  public:
   explicit DefaultScheduler(std::vector<std::unique_ptr<ModelInstance>> instances);
-  ~DefaultScheduler();
+  ~DefaultScheduler() override;
 
   DefaultScheduler(const DefaultScheduler&) = delete;
   DefaultScheduler& operator=(const DefaultScheduler&) = delete;
 
-  void Enqueue(InferJob job);
+  void Enqueue(InferJob job) override;
 
  private:
   void RunInstance(ModelInstance* instance);

@@ -20,9 +20,6 @@ struct PythonSettings {
 };
 
 // Calls a Python model makes into the server (BLS and model control).
-struct PythonServices {
-  std::function<void(std::unique_ptr<InferenceRequest>, StreamCallback)> infer;
-  std::function<bool(const std::string& model, int64_t version)> is_model_ready;
-};
+using PythonServices = InferenceServices;
 
 }  // namespace inferd
