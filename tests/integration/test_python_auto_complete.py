@@ -6,8 +6,8 @@ import numpy as np
 import pytest
 
 import python_models as pm
-from python_models import serving
 from client_api import InferError
+from python_models import serving
 
 
 @pytest.fixture(scope="module")

@@ -16,7 +16,7 @@ from python_models import serving
 @pytest.fixture(scope="module")
 def repo(tmp_path_factory):
     repo = pm.make_repository(tmp_path_factory.mktemp("python_bls"),
-                              ["bls_caller", "bls_async", "add_sub_python", "repeat_decoupled"])
+                              ["bls_caller", "bls_async", "add_sub_python", "repeat_decoupled", "pipeline_identity"])
     generate.make(repo, ["add_sub_fp32"])
     return repo
 
@@ -56,6 +56,12 @@ def test_exec_into_another_model(srv, make_client, mode):
 def test_exec_decoupled_iterates_the_responses(srv, make_client):
     result, _, _ = call(make_client(srv), "decoupled")
     assert result.as_numpy("MESSAGE").tolist() == [b"0", b"1", b"2"]
+
+
+def test_large_tensors_both_ways(srv, make_client):
+    result, _, _ = call(make_client(srv), "large")
+    assert [m.decode() for m in result.as_numpy("MESSAGE").tolist()] == [
+        "string equal", "UINT8_array equal", "INT8_array equal", "FP32_image equal", "bool equal"]
 
 
 def test_unknown_model_is_an_error_response(srv, make_client):

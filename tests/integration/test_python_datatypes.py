@@ -92,3 +92,25 @@ def test_no_segments_pile_up(srv, make_client):
         assert_echoed(client.infer("pipeline_identity", inputs), inputs)
     segments = pm.shm_segments(srv.proc.pid)
     assert len(segments) == 1 and pm.is_input_segment(segments[0]), segments
+
+
+def test_strings_larger_than_the_inline_limit(srv, make_client):
+    """BYTES data over 64 KiB (outputs) and over 1 MiB (inputs) keep every element intact."""
+    client = make_client(srv)
+    inputs = walkthrough_inputs((1, 1, 1))
+    for count, size in [(100, 1000), (3, 700_000)]:
+        elements = [bytes([i % 256]) * size + f"#{i}".encode() for i in range(count)]
+        inputs["model_1_input_string"] = np.array(elements, dtype=np.object_)
+        assert_echoed(client.infer("pipeline_identity", inputs), inputs)
+
+
+def test_empty_tensors(srv, make_client):
+    client = make_client(srv)
+    inputs = {
+        "model_1_input_string": np.array([], dtype=np.object_),
+        "model_1_input_UINT8_array": np.array([], dtype=np.uint8),
+        "model_1_input_INT8_array": np.array([], dtype=np.int8),
+        "model_1_input_FP32_image": np.zeros((3, 0, 4), dtype=np.float32),
+        "model_1_input_bool": np.array([], dtype=np.bool_),
+    }
+    assert_echoed(client.infer("pipeline_identity", inputs), inputs)

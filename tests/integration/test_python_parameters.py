@@ -51,8 +51,20 @@ def test_no_parameters_is_an_empty_object(srv, make_client):
 
 
 def test_scheduling_parameters_are_not_custom(srv, make_client):
-    result = ask(make_client(srv), {**CUSTOM, "priority": 1, "timeout": 5000000}, outputs=["PARAMETERS"])
+    result = ask(make_client(srv), {**CUSTOM, "priority": 1, "timeout": 5000000},
+                 outputs=["PARAMETERS", "SCHEDULING"])
     assert seen_parameters(result) == CUSTOM
+    scheduling = json.loads(result.as_numpy("SCHEDULING")[0])
+    assert scheduling == {"correlation_id": 0, "flags": 0, "timeout": 5000000}
+
+
+@pytest.mark.parametrize("sequence_id", [42, "session-7"])
+def test_sequence_parameters_become_correlation_id_and_flags(srv, make_client, sequence_id):
+    parameters = {"sequence_id": sequence_id, "sequence_start": True, "sequence_end": True}
+    result = ask(make_client(srv), parameters, outputs=["PARAMETERS", "SCHEDULING"])
+    assert seen_parameters(result) == {}
+    scheduling = json.loads(result.as_numpy("SCHEDULING")[0])
+    assert scheduling == {"correlation_id": sequence_id, "flags": 3, "timeout": 0}
 
 
 def test_response_parameters_reach_the_client(srv, make_client):

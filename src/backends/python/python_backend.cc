@@ -129,7 +129,7 @@ class PythonBackend : public Backend {
     UnlinkSegmentsWithPrefix(prefix);
     if (!received.ok()) return Status::Internal("the Python stub ended during auto_complete_config: " + stub->ExitDescription());
     if (JsonString(header, "type") == "error") {
-      return Status::InvalidArg("auto_complete_config of model '" + spec.model_name + "' failed: " +
+      return Status::InvalidArg("model.py of model '" + spec.model_name + "' failed during auto-complete: " +
                                 JsonString(header, "message"));
     }
     inference::ModelConfig completed;

@@ -246,11 +246,14 @@ Status PythonInstance::Call(const std::string& header, const std::vector<Buffer>
   }
   awaiting_.clear();
   if (!in_time) {
+    const std::string hook = expected == "init_done" ? "initialize" : expected == "finalize_done" ? "finalize" : "execute";
+    std::string reason = "Python model '" + model_name_ + "' instance '" + instance_name_ + "' did not finish " +
+                         hook + " within " + std::to_string(timeout.count()) + " s; its stub was stopped";
+    if (hook == "execute") reason += " and is restarted for the next request";
     lock.unlock();
-    stub->Kill();  // the reader sees the end of the stream and fails the rest
-    return Status::Unavailable("the Python stub of model '" + model_name_ + "' instance '" + instance_name_ +
-                               "' did not answer '" + expected + "' within " + std::to_string(timeout.count()) +
-                               " s; it was stopped and is restarted for the next request");
+    Abandon(reason);
+    stub->Kill();
+    return Status::Unavailable(reason);
   }
   if (!reply_) return Status::Unavailable(gone_reason_);
   *reply = std::move(*reply_);
@@ -272,14 +275,18 @@ void PythonInstance::ReaderLoop(StubProcess* stub) {
 }
 
 void PythonInstance::OnStubGone(const std::string& why) {
+  Abandon("the Python stub of model '" + model_name_ + "' instance '" + instance_name_ + "' exited unexpectedly (" +
+          why + "); it is restarted for the next request");
+}
+
+void PythonInstance::Abandon(const std::string& why) {
   std::map<uint64_t, ResponseSink> failed;
   std::string reason;
   {
     std::lock_guard<std::mutex> lock(mutex_);
-    if (!stub_alive_) return;  // a planned stop
+    if (!stub_alive_) return;  // a planned stop, or already abandoned
     stub_alive_ = false;
-    gone_reason_ = "the Python stub of model '" + model_name_ + "' instance '" + instance_name_ +
-                   "' exited unexpectedly (" + why + "); it is restarted for the next request";
+    gone_reason_ = why;
     reason = gone_reason_;
     failed.swap(open_);
   }

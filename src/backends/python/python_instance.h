@@ -58,6 +58,9 @@ class PythonInstance : public ModelInstance {
   void OnDecoupledResponse(const rapidjson::Value& header, const Buffer& blob);
   // Fails everything in flight after the stub is gone.
   void OnStubGone(const std::string& why);
+  // Gives the stub up for `why`: fails everything in flight, removes its
+  // segments; logged once.
+  void Abandon(const std::string& why);
 
   const PythonSettings& settings_;
   const PythonServices* services_;

@@ -5,6 +5,8 @@
 "decoupled": repeat_decoupled with COUNT 3 in thread mode; MESSAGE lists the OUT values received
 "unknown":   a model that does not exist; MESSAGE is [error message, error code name]
 "control":   MESSAGE is [is_model_ready of add_sub_fp32, of no_such_model, what load_model raised]
+"large":     sends a 1 MB image and 100 KB of strings through pipeline_identity; MESSAGE says
+             whether they came back equal
 """
 
 import numpy as np
@@ -36,6 +38,8 @@ class TritonPythonModel:
             return self.call_decoupled()
         if mode == "control":
             return self.model_control()
+        if mode == "large":
+            return self.call_with_large_tensors()
         in_0 = pb_utils.get_input_tensor_by_name(request, "INPUT0")
         in_1 = pb_utils.get_input_tensor_by_name(request, "INPUT1")
         bls_request = pb_utils.InferenceRequest(
@@ -45,7 +49,8 @@ class TritonPythonModel:
         bls_response = bls_request.exec()
         if bls_response.has_error():
             error = bls_response.error()
-            return pb_utils.InferenceResponse([pb_utils.Tensor("MESSAGE", strings([error.message(), code_name(error)]))])
+            message = strings([error.message(), code_name(error)])
+            return pb_utils.InferenceResponse([pb_utils.Tensor("MESSAGE", message)])
         out_0 = pb_utils.get_output_tensor_by_name(bls_response, "OUTPUT0")
         out_1 = pb_utils.get_output_tensor_by_name(bls_response, "OUTPUT1")
         return pb_utils.InferenceResponse([
@@ -77,3 +82,23 @@ class TritonPythonModel:
             load = str(error)
         ready = [str(pb_utils.is_model_ready(name)) for name in ("add_sub_fp32", "no_such_model")]
         return pb_utils.InferenceResponse([pb_utils.Tensor("MESSAGE", strings(ready + [load]))])
+
+    def call_with_large_tensors(self):
+        image = (np.arange(3 * 300 * 300, dtype=np.float32) / 7).reshape(3, 300, 300)
+        texts = strings([bytes([i]) * 1000 for i in range(100)])
+        values = {"string": texts, "UINT8_array": np.arange(256, dtype=np.uint8),
+                  "INT8_array": np.arange(-128, 128, dtype=np.int8), "FP32_image": image,
+                  "bool": np.array([True, False])}
+        bls_request = pb_utils.InferenceRequest(
+            model_name="pipeline_identity",
+            requested_output_names=[f"model_1_output_{name}" for name in values],
+            inputs=[pb_utils.Tensor(f"model_1_input_{name}", value) for name, value in values.items()])
+        bls_response = bls_request.exec()
+        if bls_response.has_error():
+            raise pb_utils.TritonModelException(bls_response.error().message())
+        verdicts = []
+        for name, value in values.items():
+            got = pb_utils.get_output_tensor_by_name(bls_response, f"model_1_output_{name}").as_numpy()
+            same = got.dtype == value.dtype and got.shape == value.shape and (got == value).all()
+            verdicts.append(f"{name} {'equal' if same else 'different'}")
+        return pb_utils.InferenceResponse([pb_utils.Tensor("MESSAGE", strings(verdicts))])
