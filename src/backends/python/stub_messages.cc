@@ -2,6 +2,8 @@
 
 #include <cstring>
 
+#include "core/parameters_json.h"
+
 namespace inferd {
 
 void WriteTensor(const Tensor& tensor, TensorSink* sink, JsonWriter* w) {
@@ -40,23 +42,7 @@ void WriteTensor(const Tensor& tensor, TensorSink* sink, JsonWriter* w) {
   w->EndObject();
 }
 
-void WriteParameters(const Parameters& parameters, JsonWriter* w) {
-  w->StartObject();
-  for (const auto& [key, value] : parameters) {
-    w->Key(key.c_str());
-    std::visit(
-        [w](const auto& v) {
-          using V = std::decay_t<decltype(v)>;
-          if constexpr (std::is_same_v<V, bool>) w->Bool(v);
-          else if constexpr (std::is_same_v<V, int64_t>) w->Int64(v);
-          else if constexpr (std::is_same_v<V, uint64_t>) w->Uint64(v);
-          else if constexpr (std::is_same_v<V, double>) w->Double(v);
-          else w->String(v.c_str(), static_cast<rapidjson::SizeType>(v.size()));
-        },
-        value);
-  }
-  w->EndObject();
-}
+void WriteParameters(const Parameters& parameters, JsonWriter* w) { WriteParametersJson(parameters, w); }
 
 const rapidjson::Value* JsonMember(const rapidjson::Value& object, const char* key) {
   if (!object.IsObject()) return nullptr;

@@ -5,6 +5,8 @@
 
 #include <cstring>
 
+#include "core/parameters_json.h"
+
 namespace inferd {
 namespace {
 
@@ -18,23 +20,6 @@ T Load(const char* data, size_t index) {
   return value;
 }
 
-void WriteParameters(const Parameters& parameters, JsonWriter* w) {
-  w->StartObject();
-  for (const auto& [key, value] : parameters) {
-    w->Key(key.c_str(), static_cast<rapidjson::SizeType>(key.size()));
-    std::visit(
-        [w](const auto& v) {
-          using V = std::decay_t<decltype(v)>;
-          if constexpr (std::is_same_v<V, bool>) w->Bool(v);
-          else if constexpr (std::is_same_v<V, int64_t>) w->Int64(v);
-          else if constexpr (std::is_same_v<V, uint64_t>) w->Uint64(v);
-          else if constexpr (std::is_same_v<V, double>) w->Double(v);
-          else w->String(v.c_str(), static_cast<rapidjson::SizeType>(v.size()));
-        },
-        value);
-  }
-  w->EndObject();
-}
 
 Status WriteJsonData(const Tensor& tensor, JsonWriter* w) {
   const char* d = tensor.data.data();
@@ -87,7 +72,7 @@ Status WriteHttpInferResponse(const InferenceResponse& response, const OutputEnc
   w.String(version.c_str(), static_cast<rapidjson::SizeType>(version.size()));
   if (!response.parameters.empty()) {
     w.Key("parameters");
-    WriteParameters(response.parameters, &w);
+    WriteParametersJson(response.parameters, &w);
   }
   w.Key("outputs");
   w.StartArray();
