@@ -1,0 +1,103 @@
+#!/usr/bin/python3
+"""The data-pipeline ensemble against calling its two models one after the other.
+
+Serves the data pipeline (examples/data_pipeline) with build/inferd and measures, at
+several concurrencies, the latency of one `ensemble_model` request against the
+latency of `model1` then `model2` called from the client with model1's outputs
+fed back as model2's inputs (the round trip the ensemble saves). HTTP, binary
+tensors, one keep-alive connection per client thread. Writes
+bench/results/ensemble_vs_steps-<date>.md.
+
+    /usr/bin/python3 bench/ensemble_vs_steps.py [--requests N] [--concurrency 1,4,8]
+"""
+
+import argparse
+import concurrent.futures
+import datetime
+import os
+import statistics
+import sys
+import tempfile
+import time
+
+import numpy as np
+import requests
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.join(ROOT, "tests", "integration"))
+sys.path.insert(0, os.path.join(ROOT, "examples", "data_pipeline"))
+
+import kserve_http as kh  # noqa: E402
+import make_repository  # noqa: E402
+from client import make_inputs  # noqa: E402
+from server_process import ServerProcess  # noqa: E402
+
+KINDS = ["string", "UINT8_array", "INT8_array", "FP32_image", "bool"]
+
+
+def ensemble_call(client, inputs):
+    client.infer("ensemble_model", inputs)
+
+
+def step_by_step_call(client, inputs):
+    first = client.infer("model1", {f"model_1_input_{k}": inputs[f"ensemble_input_{k}"] for k in KINDS})
+    client.infer("model2", {f"model_2_input_{k}": first.as_numpy(f"model_1_output_{k}") for k in KINDS})
+
+
+def measure(url, call, inputs, concurrency, requests_per_client):
+    def client_loop(_):
+        client = kh.HttpClient(requests.Session(), url)
+        for _ in range(max(5, requests_per_client // 10)):
+            call(client, inputs)
+        times = []
+        for _ in range(requests_per_client):
+            start = time.perf_counter()
+            call(client, inputs)
+            times.append(time.perf_counter() - start)
+        return times
+
+    with concurrent.futures.ThreadPoolExecutor(concurrency) as pool:
+        times = sorted(t for ts in pool.map(client_loop, range(concurrency)) for t in ts)
+    return statistics.mean(times) * 1e6, times[len(times) // 2] * 1e6, times[int(len(times) * 0.99)] * 1e6
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--requests", type=int, default=300, help="requests per client thread")
+    parser.add_argument("--concurrency", default="1,4,8")
+    args = parser.parse_args()
+    inputs = make_inputs()
+    rows = []
+    with tempfile.TemporaryDirectory() as tmp:
+        repo = os.path.join(tmp, "model_repository")
+        make_repository.make(repo)
+        server = ServerProcess([repo], os.path.join(tmp, "server.log")).start()
+        try:
+            server.wait_live()
+            server.wait_ready()
+            for concurrency in (int(c) for c in args.concurrency.split(",")):
+                ensemble = measure(server.url, ensemble_call, inputs, concurrency, args.requests)
+                steps = measure(server.url, step_by_step_call, inputs, concurrency, args.requests)
+                rows.append((concurrency, ensemble, steps))
+        finally:
+            server.stop()
+    date = datetime.date.today().isoformat()
+    lines = [f"# Data-pipeline ensemble vs. its steps called one by one ({date})", "",
+             f"`/usr/bin/python3 bench/ensemble_vs_steps.py --requests {args.requests} --concurrency "
+             f"{args.concurrency}`: HTTP, binary tensors, latency per pipeline run in µs (client included).", "",
+             "| concurrency | ensemble mean | ensemble p50 | ensemble p99 | two calls mean | two calls p50 | "
+             "two calls p99 | ensemble faster by |", "|---|---|---|---|---|---|---|---|"]
+    for concurrency, (em, e50, e99), (sm, s50, s99) in rows:
+        lines.append(f"| {concurrency} | {em:.0f} | {e50:.0f} | {e99:.0f} | {sm:.0f} | {s50:.0f} | {s99:.0f} | "
+                     f"{(sm - em) / sm * 100:.0f}% |")
+    lines += ["", "Target: the ensemble is faster at every concurrency."]
+    report = "\n".join(lines) + "\n"
+    path = os.path.join(ROOT, "bench", "results", f"ensemble_vs_steps-{date}.md")
+    with open(path, "w") as f:
+        f.write(report)
+    print(report)
+    print(f"written to {path}")
+
+
+if __name__ == "__main__":
+    main()
