@@ -9,7 +9,10 @@ Writes (only what is missing, so re-running is quick):
   small_cnn            ONNX CNN with config.pbtxt (2 CPU instances, dynamic batching)
   string_identity      BYTES in, BYTES out
   add_sub_fp32         the classic two-input/two-output example
-The models come from tests/models/generate.py (fixed seeds, nothing downloaded).
+  ensemble_model       the data pipeline ensemble (examples/data_pipeline) and its
+  model1, model2       two Python steps
+The models come from tests/models/generate.py (fixed seeds, nothing downloaded)
+and examples/data_pipeline/repository/.
 """
 
 import os
@@ -19,6 +22,10 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "tests", "models"))
 
 import generate  # noqa: E402
+
+sys.path.insert(0, os.path.join(HERE, "data_pipeline"))
+
+import make_repository as data_pipeline  # noqa: E402
 
 EXAMPLE_MODELS = ["densenet_onnx", "labelled_classifier", "small_cnn",
                   "string_identity", "add_sub_fp32"]
@@ -33,6 +40,8 @@ def main(argv):
     for name in EXAMPLE_MODELS:
         state = "generated" if name in made else "present"
         print(f"{state:9s} {os.path.join(repo, name)}")
+    for folder in data_pipeline.make(repo):
+        print(f"{'copied':9s} {folder}")
     return 0
 
 

@@ -17,6 +17,8 @@ them as ONNX files.
 
 import math
 
+import numpy as np
+
 import torch
 from torch import nn
 
@@ -137,11 +139,13 @@ def _rename_output(path, old, new):
 def run_detection(images):
     """Score map and geometry for an NHWC float32 numpy batch, computed by torch."""
     with torch.no_grad():
-        score, geometry = detection_module()(torch.from_numpy(images))
+        images = torch.from_numpy(np.array(images, dtype=np.float32))
+        score, geometry = detection_module()(images)
     return score.numpy(), geometry.numpy()
 
 
 def run_recognition(crops):
     """[N,26,37] scores for [N,1,32,100] float32 numpy crops, computed by torch."""
     with torch.no_grad():
-        return recognition_module()(torch.from_numpy(crops)).numpy()
+        crops = torch.from_numpy(np.array(crops, dtype=np.float32))
+        return recognition_module()(crops).numpy()

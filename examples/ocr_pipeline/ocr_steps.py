@@ -45,8 +45,8 @@ def _region_box(geometry, scores, rows, columns):
     and left edges, then turned by their mean angle.
     """
     weights = scores[rows, columns].astype(np.float64)
-    top, right, bottom, left, angle = (float(np.average(geometry[rows, columns, k], weights=weights))
-                                       for k in range(5))
+    top, right, bottom, left, angle = (
+        float(np.average(geometry[rows, columns, k], weights=weights)) for k in range(5))
     x0, x1 = columns.min() * MAP_STRIDE - left, columns.max() * MAP_STRIDE + right
     y0, y1 = rows.min() * MAP_STRIDE - top, rows.max() * MAP_STRIDE + bottom
     return (((x0 + x1) / 2, (y0 + y1) / 2), (x1 - x0, y1 - y0), -float(np.degrees(angle)))

@@ -13,6 +13,7 @@ the server's answer with it); export_onnx() writes it as an ONNX file with a
 variable batch dimension.
 """
 
+import numpy as np
 import torch
 from torch import nn
 
@@ -48,7 +49,8 @@ class Block(nn.Module):
         self.norm1 = nn.LayerNorm(WIDTH)
         self.attention = SelfAttention()
         self.norm2 = nn.LayerNorm(WIDTH)
-        self.mlp = nn.Sequential(nn.Linear(WIDTH, 4 * WIDTH), nn.GELU(), nn.Linear(4 * WIDTH, WIDTH))
+        self.mlp = nn.Sequential(nn.Linear(WIDTH, 4 * WIDTH), nn.GELU(),
+                                 nn.Linear(4 * WIDTH, WIDTH))
 
     def forward(self, x):
         x = x + self.attention(self.norm1(x))
@@ -88,10 +90,30 @@ def export_onnx(path):
     axes = {name: {0: "batch"} for name in (INPUT, *OUTPUTS)}
     torch.onnx.export(vit_module(), example, path, opset_version=OPSET,
                       input_names=[INPUT], output_names=list(OUTPUTS), dynamic_axes=axes)
+    _declare_hidden_shape(path)
+
+
+def _declare_hidden_shape(path):
+    """Write last_hidden_state's fixed sizes [batch, 65, 64] into the ONNX file.
+
+    The exporter leaves them symbolic (the token count flows through a Reshape);
+    with them declared, the configuration the server derives says dims [65, 64].
+    """
+    import onnx
+
+    model = onnx.load(path)
+    for output in model.graph.output:
+        if output.name == OUTPUTS[0]:
+            dims = output.type.tensor_type.shape.dim
+            for dim, size in zip(dims[1:], (TOKENS, WIDTH)):
+                dim.dim_value = size
+    onnx.checker.check_model(model)
+    onnx.save(model, path)
 
 
 def run(pixel_values):
     """(last_hidden_state, logits) for a float32 numpy batch, computed by torch."""
     with torch.no_grad():
-        hidden, logits = vit_module()(torch.from_numpy(pixel_values))
+        pixel_values = torch.from_numpy(np.array(pixel_values, dtype=np.float32))
+        hidden, logits = vit_module()(pixel_values)
     return hidden.numpy(), logits.numpy()

@@ -2,6 +2,7 @@
 
 #include <condition_variable>
 #include <map>
+#include <set>
 #include <mutex>
 
 namespace inferd {
@@ -17,6 +18,7 @@ struct EnsembleScheduler::Run {
   InferJob job;
   std::mutex mutex;
   std::map<std::string, Tensor> tensors;  // ensemble tensor name -> value
+  std::set<std::string> absent;           // optional ensemble inputs the client left out
   std::vector<bool> started;
   int running = 0;
   bool finished = false;
@@ -34,6 +36,9 @@ EnsembleScheduler::~EnsembleScheduler() {
 void EnsembleScheduler::Enqueue(InferJob job) {
   auto run = std::make_shared<Run>();
   for (const Tensor& input : job.request->inputs) run->tensors[input.name] = input;
+  for (const auto& input : config_->input()) {
+    if (!run->tensors.count(input.name())) run->absent.insert(input.name());
+  }
   run->started.assign(config_->ensemble_scheduling().step_size(), false);
   // Counts the request in until its final response.
   {
@@ -56,14 +61,16 @@ void EnsembleScheduler::StartReadySteps(const std::shared_ptr<Run>& run) {
   std::vector<std::pair<int, std::unique_ptr<InferenceRequest>>> to_start;
   std::unique_ptr<InferenceResponse> result;
   bool stuck = false;
+  std::string missing;
   {
     std::lock_guard<std::mutex> lock(run->mutex);
     if (run->finished) return;
     for (int i = 0; i < steps.size(); ++i) {
       if (run->started[i]) continue;
+      // A step waits for its inputs, except optional ones the client left out.
       bool ready = true;
       for (const auto& [model_tensor, ensemble_tensor] : steps[i].input_map()) {
-        if (!run->tensors.count(ensemble_tensor)) ready = false;
+        if (!run->tensors.count(ensemble_tensor) && !run->absent.count(ensemble_tensor)) ready = false;
       }
       if (!ready) continue;
       run->started[i] = true;
@@ -74,7 +81,9 @@ void EnsembleScheduler::StartReadySteps(const std::shared_ptr<Run>& run) {
       request->id = run->job.request->id;
       request->parameters = run->job.request->parameters;
       for (const auto& [model_tensor, ensemble_tensor] : steps[i].input_map()) {
-        Tensor tensor = run->tensors[ensemble_tensor];  // a view: the bytes are shared, not copied
+        auto value = run->tensors.find(ensemble_tensor);
+        if (value == run->tensors.end()) continue;  // an optional input left out
+        Tensor tensor = value->second;  // a view: the bytes are shared, not copied
         tensor.name = model_tensor;
         request->inputs.push_back(std::move(tensor));
       }
@@ -87,8 +96,11 @@ void EnsembleScheduler::StartReadySteps(const std::shared_ptr<Run>& run) {
     bool complete = run->running == 0;
     for (const auto& name : run->job.output_names) complete = complete && run->tensors.count(name);
     if (!complete && run->running == 0 && to_start.empty()) {
-      // A step answered without an output it maps: nothing more can run.
+      // Nothing runs and nothing can start: a tensor the rest needs never came.
       run->finished = true;
+      for (const auto& name : run->job.output_names) {
+        if (!run->tensors.count(name)) missing = name;
+      }
       run->tensors.clear();
       stuck = true;
     } else if (complete) {
@@ -100,9 +112,11 @@ void EnsembleScheduler::StartReadySteps(const std::shared_ptr<Run>& run) {
   }
   if (result) return run->job.on_response(Status::Ok(), std::move(result), true);
   if (stuck) {
-    return run->job.on_response(Status::Internal("ensemble '" + config_->name() +
-                                                 "' stopped: a step did not return an output its output_map names"),
-                                nullptr, true);
+    return run->job.on_response(
+        Status::InvalidArg("ensemble '" + config_->name() + "' cannot produce output '" + missing +
+                           "': a tensor it depends on was never produced (an optional input left out, or a step "
+                           "that did not return an output its output_map names)"),
+        nullptr, true);
   }
   for (auto& [step, request] : to_start) {
     services_->infer(std::move(request), [this, run, step](Status status, std::unique_ptr<InferenceResponse> response,

@@ -51,6 +51,19 @@ class TritonPythonModel:
         return out
 '''
 
+PICK_PY = '''
+import triton_python_backend_utils as pb_utils
+
+class TritonPythonModel:
+    def execute(self, requests):
+        out = []
+        for r in requests:
+            x = pb_utils.get_input_tensor_by_name(r, "X").as_numpy()
+            y = pb_utils.get_input_tensor_by_name(r, "Y")
+            out.append(pb_utils.InferenceResponse([pb_utils.Tensor("Z", x + (y.as_numpy() if y is not None else 0))]))
+        return out
+'''
+
 VECTOR_IO = '''
 input [ { name: "X" data_type: TYPE_FP32 dims: [ -1 ] } ]
 output [ { name: "Y" data_type: TYPE_FP32 dims: [ -1 ] } ]
@@ -91,6 +104,12 @@ def repo(tmp_path_factory):
 input [ { name: "A" data_type: TYPE_FP32 dims: [ -1 ] }, { name: "B" data_type: TYPE_FP32 dims: [ -1 ] } ]
 output [ { name: "S" data_type: TYPE_FP32 dims: [ -1 ] } ]''')
     python_model(repo, "bls_to_ensemble", BLS_PY, VECTOR_IO)
+    python_model(repo, "pick", PICK_PY, '''
+input [ { name: "X" data_type: TYPE_FP32 dims: [ -1 ] }, { name: "Y" data_type: TYPE_FP32 dims: [ -1 ] optional: true } ]
+output [ { name: "Z" data_type: TYPE_FP32 dims: [ -1 ] } ]''')
+    ensemble(repo, "optional_input", '''
+input [ { name: "A" data_type: TYPE_FP32 dims: [ -1 ] }, { name: "B" data_type: TYPE_FP32 dims: [ -1 ] optional: true } ]
+output [ { name: "C" data_type: TYPE_FP32 dims: [ -1 ] } ]''', step("pick", {"X": "A", "Y": "B"}, {"Z": "C"}))
     # IN -> double -> D, IN -> plus_one -> P, (D, P) -> sum2 -> OUT: two branches that may run at once.
     ensemble(repo, "diamond", ONE_IN_ONE_OUT, "\n".join([
         step("double", {"X": "IN"}, {"Y": "D"}),
@@ -150,6 +169,12 @@ def test_onnx_and_python_steps_with_batch(ens_client):
     np.testing.assert_array_equal(result.as_numpy("DIFF"), a - b)
     only = ens_client.infer("mixed", {"A": a, "B": b}, outputs=["DIFF"])
     assert only.output_names == ["DIFF"]
+
+
+def test_optional_input_may_be_left_out(ens_client):
+    a = np.array([1, 2], dtype=np.float32)
+    np.testing.assert_array_equal(ens_client.infer("optional_input", {"A": a}).as_numpy("C"), a)
+    np.testing.assert_array_equal(ens_client.infer("optional_input", {"A": a, "B": a}).as_numpy("C"), 2 * a)
 
 
 def test_request_id_flows_through(ens_client):

@@ -19,7 +19,8 @@ class TritonPythonModel:
             print("Model 2 received", flush=True)
             outputs = []
             for kind in KINDS:
-                array = pb_utils.get_input_tensor_by_name(request, f"model_2_input_{kind}").as_numpy()
+                name = f"model_2_input_{kind}"
+                array = pb_utils.get_input_tensor_by_name(request, name).as_numpy()
                 print(array, flush=True)
                 outputs.append(pb_utils.Tensor(f"model_2_output_{kind}", array))
             responses.append(pb_utils.InferenceResponse(output_tensors=outputs))
