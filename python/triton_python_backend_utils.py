@@ -2,7 +2,7 @@
 
 The classes live in the `inferd_pb` package and are re-exported here together with the
 module-level helpers and constants, so `import triton_python_backend_utils as pb_utils`
-sees the same names as under Triton (spec/python_backend.md sections 4-7).
+sees the same names as under Triton (Triton's Python backend API).
 
 Differences from Triton on this CPU-only server:
   * tensors are always in CPU memory (`is_cpu()` is True, GPU preferred memory is ignored);

@@ -1,5 +1,5 @@
 // Server-side normalisation of a model config: the defaults Triton fills in
-// whether or not auto-complete is enabled (spec/config.md §4, §5).
+// whether or not auto-complete is enabled (Triton's model configuration rules).
 #pragma once
 
 #include "model_config.pb.h"

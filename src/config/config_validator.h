@@ -1,4 +1,4 @@
-// Validation of a complete model config (spec/config.md §6). Messages name
+// Validation of a complete model config (Triton's model configuration rules). Messages name
 // the model, the field and the offending value.
 #pragma once
 

@@ -1,5 +1,5 @@
-// Validation of an ensemble's own configuration (spec/config.md §6, rules
-// 1-3): the steps are well formed and the data flows from the ensemble's
+// Validation of an ensemble's own configuration, as Triton validates it:
+// the steps are well formed and the data flows from the ensemble's
 // inputs through every step to every output. Checks against the step
 // models' configs come later, once those models are loaded.
 #pragma once

@@ -1,6 +1,6 @@
 // Fills `platform`, `backend` and `default_model_filename` of a config from
 // what is set and what files the model folder holds, with Triton's rules
-// (spec/config.md §1). Runs on every load, even with auto-complete disabled.
+// (Triton's model configuration rules). Runs on every load, even with auto-complete disabled.
 #pragma once
 
 #include <string>

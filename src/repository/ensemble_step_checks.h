@@ -1,5 +1,5 @@
-// Checks an ensemble against the configs of its step models (spec/config.md
-// §6, rules 4-6): mapped tensor names exist, required inputs are mapped,
+// Checks an ensemble against the configs of its step models, as Triton does:
+// mapped tensor names exist, required inputs are mapped,
 // every ensemble tensor has one datatype and compatible shapes, and no step
 // model batches less than the ensemble.
 #pragma once

@@ -20,7 +20,7 @@ MAX_MESSAGE_LENGTH = 2147483647
 CHANNEL_OPTIONS = [("grpc.max_send_message_length", MAX_MESSAGE_LENGTH),
                    ("grpc.max_receive_message_length", MAX_MESSAGE_LENGTH)]
 
-# KServe datatype -> InferTensorContents field (spec/grpc.md §4). FP16 and BF16
+# KServe datatype -> InferTensorContents field (the KServe v2 gRPC protocol). FP16 and BF16
 # have none: they travel raw only.
 CONTENTS_FIELD = {
     "BOOL": "bool_contents",

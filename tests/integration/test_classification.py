@@ -1,4 +1,4 @@
-"""Classification extension (spec/http.md §6) on densenet_onnx and labelled_classifier,
+"""Classification extension (the KServe v2 HTTP protocol) on densenet_onnx and labelled_classifier,
 over HTTP and gRPC."""
 
 import numpy as np

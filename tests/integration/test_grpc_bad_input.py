@@ -3,7 +3,7 @@ server keeps serving.
 
 Request checks done by the core carry the same text as over HTTP
 (test_bad_input.py); the rest concern gRPC's own fields: raw_input_contents,
-typed `contents` and typed parameters (spec/grpc.md §4).
+typed `contents` and typed parameters (the KServe v2 gRPC protocol).
 """
 
 import struct
@@ -204,7 +204,7 @@ def test_parameter_of_the_wrong_type(grpc_client, key, choice, value, message):
 
 
 def test_negative_priority(grpc_client):
-    """spec/grpc.md §4: priority is an int64_param >= 0 (or a uint64_param)."""
+    """Over gRPC, priority is an int64_param >= 0 (or a uint64_param)."""
     request = good_request(grpc_client)
     request.parameters["priority"].int64_param = -1
     error = rpc_error(grpc_client.stub.ModelInfer, request, timeout=30)

@@ -1,4 +1,4 @@
-"""What is particular to ModelInfer over gRPC (spec/grpc.md §4): typed `contents`
+"""What is particular to ModelInfer over gRPC (the KServe v2 gRPC protocol): typed `contents`
 against `raw_input_contents`, the layout of the response (one raw entry per
 output, by position), messages beyond gRPC's 4 MiB default and the request
 parameters official clients send. Inference results themselves are checked for

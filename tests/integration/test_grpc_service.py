@@ -1,4 +1,4 @@
-"""gRPC health, metadata, configuration and repository RPCs (spec/grpc.md §1, §3, §6).
+"""gRPC health, metadata, configuration and repository RPCs (the KServe v2 gRPC protocol).
 
 What the HTTP API already answers is the reference: server metadata, model
 metadata, model configuration and the repository index must say the same over
@@ -78,7 +78,7 @@ def test_model_ready_errors(grpc_client, stubs, name, version, code, message):
 
 
 def test_model_ready_of_a_model_that_failed_to_load(start_server, broken_repo, make_grpc_client, stubs):
-    """No READY version: an error status (NOT_FOUND), not ready=false (spec/grpc.md §3)."""
+    """No READY version: an error status (NOT_FOUND), not ready=false (the KServe v2 gRPC protocol)."""
     srv = start_server([broken_repo], ["--exit-on-error=false", "--strict-readiness=false"])
     client = make_grpc_client(srv)
     error = rpc_error(client.stub.ModelReady, stubs.messages.ModelReadyRequest(name="corrupt_onnx"))
@@ -114,7 +114,7 @@ def test_model_metadata_unknown_model(grpc_client, stubs):
 
 def assert_same_json(got, expected, path="config"):
     """`got` (protobuf's JSON mapping) equals `expected` (HTTP's JSON), where a 64-bit
-    integer may arrive as a decimal string (spec/grpc.md §6)."""
+    integer may arrive as a decimal string (the KServe v2 gRPC protocol)."""
     if isinstance(expected, dict):
         assert isinstance(got, dict) and sorted(got) == sorted(expected), \
             f"{path}: keys {sorted(got)} != {sorted(expected)}"

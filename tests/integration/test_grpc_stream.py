@@ -1,4 +1,4 @@
-"""ModelStreamInfer with non-decoupled models (spec/grpc.md §5): one response per
+"""ModelStreamInfer with non-decoupled models (the KServe v2 gRPC protocol): one response per
 request, in request order, each marked final; a bad request yields an error
 response and the stream goes on; concurrent streams keep their own order."""
 

@@ -1,7 +1,7 @@
-"""Health, server metadata, model metadata and /config (spec/http.md §3, config.md §8)."""
+"""Health, server metadata, model metadata and /config (the KServe v2 HTTP protocol)."""
 
 # The extensions this version implements: a subset of Triton's list
-# (spec/http.md §3). An extension is advertised only once it is served, so a
+# (the KServe v2 HTTP protocol). An extension is advertised only once it is served, so a
 # client such as perf_analyzer never calls an endpoint that is missing.
 IMPLEMENTED_EXTENSIONS = ["classification", "model_configuration", "binary_tensor_data", "parameters",
                           "model_repository"]

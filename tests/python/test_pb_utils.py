@@ -1,7 +1,7 @@
 """The pure-Python parts of triton_python_backend_utils, without a server or a stub.
 
 Datatype maps, the BYTES codec, Tensor construction rules, responses, errors,
-ModelConfig's setter rules (spec/python_backend.md section 6) and the local metrics.
+ModelConfig's setter rules (Triton's Python backend API) and the local metrics.
 """
 
 import json

@@ -47,7 +47,7 @@ Status ParseSeconds(const BackendSettings& settings, const std::string& key, std
 }
 
 // Copies from what auto_complete_config returned only what Triton accepts
-// from it (spec/python_backend.md §6).
+// from it (Triton's Python backend API).
 void MergeAutoCompleted(const inference::ModelConfig& completed, inference::ModelConfig* config) {
   bool had_scheduler = config->scheduling_choice_case() != inference::ModelConfig::SCHEDULING_CHOICE_NOT_SET;
   config->set_max_batch_size(completed.max_batch_size());

@@ -1,5 +1,5 @@
 // HttpApi: the KServe v2 REST endpoints with Triton's extensions
-// (spec/http.md). Routes a request by path and method and translates between
+// (the KServe v2 HTTP protocol). Routes a request by path and method and translates between
 // HTTP and the core API; knows nothing of models beyond what Server answers.
 #pragma once
 
