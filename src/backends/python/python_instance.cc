@@ -182,7 +182,7 @@ Status PythonInstance::StartStub() {
   }
   w.EndObject();
   w.EndObject();
-  Frame reply;
+  Reply reply;
   Status status = Call(buffer.GetString(), {}, "init_done", settings_.stub_timeout, &reply);
   if (!status.ok()) {
     StopStub(false);
@@ -200,7 +200,7 @@ void PythonInstance::StopStub(bool finalize) {
     alive = stub_alive_;
   }
   if (alive && finalize) {
-    Frame reply;
+    Reply reply;
     Status status = Call(R"({"type":"finalize"})", {}, "finalize_done", settings_.stub_timeout, &reply);
     if (!status.ok()) LOG_WARNING << "finalize of Python model '" << model_name_ << "' failed: " << status.message();
   }
@@ -221,7 +221,7 @@ void PythonInstance::StopStub(bool finalize) {
 }
 
 Status PythonInstance::Call(const std::string& header, const std::vector<Buffer>& blob, const std::string& expected,
-                            std::chrono::seconds timeout, Frame* reply) {
+                            std::chrono::seconds timeout, Reply* reply) {
   StubProcess* stub;
   {
     std::lock_guard<std::mutex> lock(mutex_);
@@ -258,10 +258,7 @@ Status PythonInstance::Call(const std::string& header, const std::vector<Buffer>
   if (!reply_) return Status::Unavailable(gone_reason_);
   *reply = std::move(*reply_);
   reply_.reset();
-  rapidjson::Document document;
-  document.Parse(reply->header.c_str());
-  if (!document.IsObject()) return Status::Internal("the Python stub sent a malformed reply");
-  if (JsonString(document, "type") == "error") return Status::Internal(JsonString(document, "message"));
+  if (JsonString(*reply->header, "type") == "error") return Status::Internal(JsonString(*reply->header, "message"));
   return Status::Ok();
 }
 
@@ -299,12 +296,13 @@ void PythonInstance::Abandon(const std::string& why) {
 }
 
 void PythonInstance::Dispatch(Frame frame) {
-  rapidjson::Document header;
-  header.Parse(frame.header.c_str());
-  if (!header.IsObject()) {
+  std::unique_ptr<rapidjson::Document> parsed = std::make_unique<rapidjson::Document>();
+  parsed->Parse(frame.header.c_str());
+  if (!parsed->IsObject()) {
     LOG_ERROR << "the Python stub of model '" << model_name_ << "' sent a malformed message";
     return;
   }
+  const rapidjson::Document& header = *parsed;
   std::string type = JsonString(header, "type");
   if (type == "log") {
     const rapidjson::Value* line = JsonMember(header, "line");
@@ -323,7 +321,7 @@ void PythonInstance::Dispatch(Frame frame) {
   } else {
     std::lock_guard<std::mutex> lock(mutex_);
     if (!awaiting_.empty() && (type == awaiting_ || type == "error")) {
-      reply_ = std::move(frame);
+      reply_ = Reply{std::move(frame.blob), std::move(parsed)};
       replied_.notify_all();
     } else {
       LOG_WARNING << "unexpected message '" << type << "' from the Python stub of model '" << model_name_ << "'";
@@ -375,13 +373,11 @@ void PythonInstance::Run(std::shared_ptr<const InferenceRequest> request, const 
     std::lock_guard<std::mutex> lock(mutex_);
     open_[handle] = sink;
   }
-  Frame reply;
+  Reply reply;
   status = Call(buffer.GetString(), {}, "execute_done", settings_.execute_timeout, &reply);
   if (status.ok()) announce_segment_ = false;
-  rapidjson::Document document;
   if (status.ok()) {
-    document.Parse(reply.header.c_str());
-    std::string error = JsonString(document, "error");
+    std::string error = JsonString(*reply.header, "error");
     if (!error.empty()) status = Status::Internal(error);
   }
   if (decoupled_) {
@@ -395,7 +391,7 @@ void PythonInstance::Run(std::shared_ptr<const InferenceRequest> request, const 
   }
   if (!status.ok()) return sink(std::move(status), nullptr, true);
 
-  const rapidjson::Value* responses = JsonMember(document, "responses");
+  const rapidjson::Value* responses = JsonMember(*reply.header, "responses");
   if (!responses || !responses->IsArray() || responses->Size() != 1) {
     return sink(Status::Internal("Python model '" + model_name_ + "' returned a wrong number of responses"),
                 nullptr, true);

@@ -47,8 +47,13 @@ class PythonInstance : public ModelInstance {
   // Stops the stub (after `finalize` when it is healthy) and its reader.
   void StopStub(bool finalize);
   // Sends a frame and waits for the reply of type `expected` (or "error").
+  // A reply: its blob and its header, parsed once by the reader.
+  struct Reply {
+    Buffer blob;
+    std::unique_ptr<rapidjson::Document> header;
+  };
   Status Call(const std::string& header, const std::vector<Buffer>& blob, const std::string& expected,
-              std::chrono::seconds timeout, Frame* reply);
+              std::chrono::seconds timeout, Reply* reply);
   Status EnsureInputSegment(size_t bytes, bool* changed);
 
   void ReaderLoop(StubProcess* stub);
@@ -82,7 +87,7 @@ class PythonInstance : public ModelInstance {
   std::mutex mutex_;
   std::condition_variable replied_;
   std::string awaiting_;          // reply type Call waits for
-  std::optional<Frame> reply_;    // its reply, once here
+  std::optional<Reply> reply_;    // its reply, once here
   bool stub_alive_ = false;
   std::string gone_reason_;
   std::map<uint64_t, ResponseSink> open_;  // decoupled requests by handle
