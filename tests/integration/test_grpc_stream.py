@@ -90,7 +90,6 @@ def test_bad_request_in_the_middle_does_not_end_the_stream(grpc_client):
         check(kg.InferResult(response.infer_response))
 
 
-@pytest.mark.xfail(strict=True, reason="documented as not yet served (docs/differences_from_triton.md)")
 def test_grpc_error_mode_ends_the_stream_with_a_status(grpc_client):
     """With `triton_grpc_error: true` metadata the first error ends the stream with its status."""
     good = make_case(grpc_client, 1)[0]

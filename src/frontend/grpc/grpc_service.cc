@@ -3,20 +3,16 @@
 #include "core/protocol_rules.h"
 #include "frontend/grpc/grpc_infer_request_reader.h"
 #include "frontend/grpc/grpc_infer_response_writer.h"
+#include "frontend/grpc/grpc_status.h"
 #include "frontend/grpc/grpc_stream.h"
 
 namespace inferd {
 namespace {
 
-grpc::Status ToGrpc(const Status& status) {
-  if (status.ok()) return grpc::Status::OK;
-  return grpc::Status(static_cast<grpc::StatusCode>(GrpcCodeFor(status.code())), status.message());
-}
-
 // Finishes a unary call at once.
 grpc::ServerUnaryReactor* Reply(grpc::CallbackServerContext* context, const Status& status) {
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
-  reactor->Finish(ToGrpc(status));
+  reactor->Finish(ToGrpcStatus(status));
   return reactor;
 }
 
@@ -106,14 +102,22 @@ grpc::ServerUnaryReactor* GrpcService::ModelInfer(Context* context, const infere
   server_->Infer(std::move(parsed.request),
                  [reactor, response](Status status, std::unique_ptr<InferenceResponse> result) {
                    if (status.ok()) WriteGrpcInferResponse(*result, response);
-                   reactor->Finish(ToGrpc(status));
+                   reactor->Finish(ToGrpcStatus(status));
                  });
   return reactor;
 }
 
 grpc::ServerBidiReactor<inference::ModelInferRequest, inference::ModelStreamInferResponse>*
-GrpcService::ModelStreamInfer(Context*) {
-  return new GrpcInferStream(server_);
+GrpcService::ModelStreamInfer(Context* context) {
+  // With "triton_grpc_error: true" metadata the first error ends the stream
+  // with its status instead of travelling in error_message.
+  bool end_on_error = false;
+  for (const auto& [key, value] : context->client_metadata()) {
+    if (std::string_view(key.data(), key.size()) == "triton_grpc_error") {
+      end_on_error = std::string_view(value.data(), value.size()) == "true";
+    }
+  }
+  return new GrpcInferStream(server_, end_on_error);
 }
 
 grpc::ServerUnaryReactor* GrpcService::ModelConfig(Context* context, const inference::ModelConfigRequest* request,

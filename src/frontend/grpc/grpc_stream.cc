@@ -3,6 +3,7 @@
 #include "core/protocol_rules.h"
 #include "frontend/grpc/grpc_infer_request_reader.h"
 #include "frontend/grpc/grpc_infer_response_writer.h"
+#include "frontend/grpc/grpc_status.h"
 
 namespace inferd {
 namespace {
@@ -16,7 +17,9 @@ inference::ModelStreamInferResponse ErrorResponse(const std::string& id, const S
 
 }  // namespace
 
-GrpcInferStream::GrpcInferStream(Server* server) : server_(server) { ReadNext(); }
+GrpcInferStream::GrpcInferStream(Server* server, bool end_on_error) : server_(server), end_on_error_(end_on_error) {
+  ReadNext();
+}
 
 void GrpcInferStream::ReadNext() {
   incoming_ = std::make_shared<inference::ModelInferRequest>();
@@ -31,7 +34,7 @@ void GrpcInferStream::OnReadDone(bool ok) {
     Advance();
     return;
   }
-  if (finished_) return;  // the client went away; nothing more is read
+  if (finished_ || ending_) return;  // the stream is ending; nothing more is read
   ++open_requests_;
   lock.unlock();
   // Each request keeps its own message: its tensors view it until inference ends.
@@ -56,12 +59,12 @@ void GrpcInferStream::OnReadDone(bool ok) {
 void GrpcInferStream::Start(uint64_t sequence, std::shared_ptr<inference::ModelInferRequest> proto) {
   GrpcInferRequest parsed;
   Status status = ReadGrpcInferRequest(proto, &parsed);
-  if (!status.ok()) return Queue(sequence, ErrorResponse(proto->id(), status), true);
+  if (!status.ok()) return QueueError(sequence, proto->id(), status, true);
   bool empty_final = parsed.enable_empty_final_response;
   server_->InferStream(
       std::move(parsed.request),
       [this, sequence, proto, empty_final](Status status, std::unique_ptr<InferenceResponse> response, bool final) {
-        if (!status.ok()) return Queue(sequence, ErrorResponse(proto->id(), status), final);
+        if (!status.ok()) return QueueError(sequence, proto->id(), status, final);
         inference::ModelStreamInferResponse out;
         auto* infer = out.mutable_infer_response();
         if (response) {
@@ -90,6 +93,19 @@ void GrpcInferStream::Queue(uint64_t sequence, inference::ModelStreamInferRespon
   Advance();
 }
 
+void GrpcInferStream::QueueError(uint64_t sequence, const std::string& id, const Status& status, bool final) {
+  if (!end_on_error_) return Queue(sequence, ErrorResponse(id, status), final);
+  std::lock_guard<std::mutex> lock(mutex_);
+  if (sequence == kUnordered) {
+    if (!ending_) ending_ = status;
+  } else {
+    ordered_errors_.emplace(sequence, status);
+    ordered_.emplace(sequence, inference::ModelStreamInferResponse());  // holds its place in the order
+  }
+  if (final) --open_requests_;
+  Advance();
+}
+
 void GrpcInferStream::OnWriteDone(bool ok) {
   std::lock_guard<std::mutex> lock(mutex_);
   write_in_flight_ = false;
@@ -102,6 +118,17 @@ void GrpcInferStream::OnWriteDone(bool ok) {
 
 void GrpcInferStream::Advance() {
   if (finished_ || write_in_flight_) return;
+  if (auto error = ordered_errors_.find(next_to_write_); !ending_ && error != ordered_errors_.end()) {
+    ending_ = error->second;  // every response before it has been written
+  }
+  if (ending_) {
+    // Nothing more is written; the stream ends once no request is in flight.
+    if (open_requests_ == 0) {
+      finished_ = true;
+      Finish(ToGrpcStatus(*ending_));
+    }
+    return;
+  }
   if (!unordered_.empty()) {
     writing_ = std::move(unordered_.front());
     unordered_.pop_front();

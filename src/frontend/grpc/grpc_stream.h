@@ -17,6 +17,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 
 #include "core/server.h"
 #include "grpc_service.pb.h"
@@ -26,7 +27,7 @@ namespace inferd {
 class GrpcInferStream
     : public grpc::ServerBidiReactor<inference::ModelInferRequest, inference::ModelStreamInferResponse> {
  public:
-  explicit GrpcInferStream(Server* server);
+  GrpcInferStream(Server* server, bool end_on_error);
 
   void OnReadDone(bool ok) override;
   void OnWriteDone(bool ok) override;
@@ -41,6 +42,9 @@ class GrpcInferStream
   // Queues a response: in request order under `sequence`, or at once when
   // `sequence` is kUnordered. `final` ends its request.
   void Queue(uint64_t sequence, inference::ModelStreamInferResponse response, bool final);
+  // A failed request: an error_message response, or in end-on-error mode the
+  // status that ends the stream once the responses before it are written.
+  void QueueError(uint64_t sequence, const std::string& id, const Status& status, bool final);
   // Writes the next response if possible, or finishes the stream. Requires mutex_.
   void Advance();
 
@@ -59,6 +63,10 @@ class GrpcInferStream
   bool write_in_flight_ = false;
   bool reads_done_ = false;
   bool finished_ = false;
+  const bool end_on_error_;
+  std::map<uint64_t, Status> ordered_errors_;  // end-on-error mode: errors in answer order
+  std::optional<Status> ending_;               // the error that ends the stream
+
 };
 
 }  // namespace inferd
