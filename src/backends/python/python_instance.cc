@@ -231,18 +231,49 @@ Status PythonInstance::Call(const std::string& header, const std::vector<Buffer>
     stub = stub_.get();
   }
   Status sent = stub->channel().Send(header, blob);
+  if (!sent.ok()) stub->Kill();  // the reader sees the end and abandons the stub
+  using Clock = std::chrono::steady_clock;
+  const bool limited = timeout.count() > 0;
+  const Clock::time_point deadline = limited ? Clock::now() + timeout : Clock::time_point::max();
   std::unique_lock<std::mutex> lock(mutex_);
-  auto done = [&] { return reply_.has_value() || !stub_alive_; };
   bool in_time = true;
-  if (!sent.ok() && stub_alive_) {
+  while (!reply_ && stub_alive_ && in_time) {
+    if (reader_reading_ || caller_reading_) {
+      // The reader thread is in the middle of a frame: it hands the reply over.
+      if (!limited) {
+        replied_.wait(lock);
+      } else if (replied_.wait_until(lock, deadline) == std::cv_status::timeout && !reply_) {
+        in_time = false;
+      }
+      continue;
+    }
+    caller_reading_ = true;
     lock.unlock();
-    stub->Kill();
+    bool broken = false;
+    for (;;) {
+      int wait_ms = -1;
+      if (limited) {
+        auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now()).count();
+        wait_ms = static_cast<int>(std::max<long long>(0, left));
+      }
+      if (!stub->channel().WaitReadable(wait_ms)) {
+        in_time = false;
+        break;
+      }
+      Frame frame;
+      if (!stub->channel().Receive(&frame).ok()) {
+        broken = true;
+        break;
+      }
+      Dispatch(std::move(frame));  // logs, BLS, decoupled responses, or our reply
+      std::lock_guard<std::mutex> check(mutex_);
+      if (reply_ || !stub_alive_) break;
+    }
     lock.lock();
-  }
-  if (timeout.count() > 0) {
-    in_time = replied_.wait_for(lock, timeout, done);
-  } else {
-    replied_.wait(lock, done);
+    caller_reading_ = false;
+    replied_.notify_all();
+    // A closed socket: the reader thread finds out too and abandons the stub.
+    if (broken) replied_.wait(lock, [&] { return !stub_alive_; });
   }
   awaiting_.clear();
   if (!in_time) {
@@ -264,9 +295,25 @@ Status PythonInstance::Call(const std::string& header, const std::vector<Buffer>
 
 void PythonInstance::ReaderLoop(StubProcess* stub) {
   for (;;) {
+    stub->channel().WaitReadable(-1);
+    {
+      std::unique_lock<std::mutex> lock(mutex_);
+      replied_.wait(lock, [this] { return !caller_reading_; });
+      reader_reading_ = true;
+    }
+    // A Call may have taken the data while this thread waited for its turn.
+    bool readable = stub->channel().WaitReadable(0);
     Frame frame;
-    if (!stub->channel().Receive(&frame).ok()) break;
-    Dispatch(std::move(frame));
+    Status received = readable ? stub->channel().Receive(&frame) : Status::Ok();
+    // The turn is handed back only after dispatching, so a waiting Call
+    // either finds its reply here or reads the socket itself, never both.
+    if (readable && received.ok()) Dispatch(std::move(frame));
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      reader_reading_ = false;
+    }
+    replied_.notify_all();
+    if (readable && !received.ok()) break;
   }
   OnStubGone(stub->ExitDescription());
 }

@@ -88,6 +88,11 @@ class PythonInstance : public ModelInstance {
   std::condition_variable replied_;
   std::string awaiting_;          // reply type Call waits for
   std::optional<Reply> reply_;    // its reply, once here
+  // Who reads the socket right now: a Call reads the stub's messages itself
+  // while it waits (no hand-over through the reader thread on the hot path);
+  // otherwise the reader thread does.
+  bool caller_reading_ = false;
+  bool reader_reading_ = false;
   bool stub_alive_ = false;
   std::string gone_reason_;
   std::map<uint64_t, ResponseSink> open_;  // decoupled requests by handle

@@ -1,5 +1,6 @@
 #include "backends/python/stub_channel.h"
 
+#include <poll.h>
 #include <sys/socket.h>
 #include <sys/uio.h>
 #include <unistd.h>
@@ -73,6 +74,15 @@ Status StubChannel::Send(std::string_view header, const std::vector<Buffer>& blo
     }
   }
   return Status::Ok();
+}
+
+bool StubChannel::WaitReadable(int timeout_ms) {
+  pollfd wait{fd_, POLLIN, 0};
+  for (;;) {
+    int ready = poll(&wait, 1, timeout_ms);
+    if (ready < 0 && errno == EINTR) continue;
+    return ready != 0;  // readable, closed or failed: the next Receive tells which
+  }
 }
 
 Status StubChannel::Receive(Frame* frame) {

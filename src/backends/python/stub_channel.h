@@ -30,6 +30,9 @@ class StubChannel {
   Status Send(std::string_view header, const std::vector<Buffer>& blob_pieces = {});
   // Blocks for the next frame; fails when the peer closed the socket.
   Status Receive(Frame* frame);
+  // Waits up to `timeout_ms` (-1: forever) until a frame starts to arrive or
+  // the socket closes; false on timeout.
+  bool WaitReadable(int timeout_ms);
   // Closes the socket, waking a blocked Receive.
   void Shutdown();
 
