@@ -14,7 +14,7 @@ DEB_PACKAGES=(
   libboost-dev rapidjson-dev zlib1g-dev libcli11-dev libgtest-dev
   python3-pytest python3-requests python3-numpy python3-torch python3-onnx
   python3-grpcio python3-protobuf python3-opencv
-  python3-dev pybind11-dev
+  python3-dev pybind11-dev libtorch-dev
 )
 
 SUDO=""

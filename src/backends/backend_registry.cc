@@ -2,6 +2,9 @@
 
 #include "backends/onnxruntime/onnxruntime_backend.h"
 #include "backends/python/python_backend.h"
+#ifdef INFERD_WITH_PYTORCH
+#include "backends/pytorch/pytorch_backend.h"
+#endif
 
 namespace inferd {
 
@@ -13,6 +16,9 @@ void BackendRegistry::RegisterBuiltinBackends() {
   Register("python", [this](const BackendSettings& settings, std::unique_ptr<Backend>* out) {
     return CreatePythonBackend(settings, &services_, out);
   });
+#ifdef INFERD_WITH_PYTORCH
+  Register("pytorch", CreatePyTorchBackend);
+#endif
 }
 
 void BackendRegistry::Register(const std::string& name, Factory factory) {
