@@ -4,6 +4,7 @@
 #include <system_error>
 
 #include "backends/onnxruntime/ort_types.h"
+#include "backends/model_file.h"
 
 namespace inferd::ort {
 namespace {
@@ -74,18 +75,7 @@ Status ReadOne(const OrtApi& api, const OrtSession* session, size_t index, NameF
 }  // namespace
 
 Status ResolveModelFile(const ModelSpec& spec, std::string* file) {
-  namespace fs = std::filesystem;
-  fs::path path = spec.model_path.empty() ? fs::path(spec.version_dir) / kDefaultFileName
-                                          : fs::path(spec.model_path);
-  std::error_code error;
-  if (fs::is_directory(path, error)) path /= kDefaultFileName;
-  if (!fs::is_regular_file(path, error)) {
-    return Status::NotFound("model '" + spec.model_name + "' version " +
-                            std::to_string(spec.version) + ": no ONNX model file at '" +
-                            path.string() + "'");
-  }
-  *file = path.string();
-  return Status::Ok();
+  return inferd::ResolveModelFile(spec, kDefaultFileName, "ONNX", file);
 }
 
 Status OpenSession(const OrtLibrary& library, const std::string& model_name,

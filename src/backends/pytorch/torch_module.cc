@@ -1,4 +1,5 @@
 #include "backends/pytorch/torch_module.h"
+#include "backends/model_file.h"
 
 #include <filesystem>
 #include <sstream>
@@ -27,18 +28,7 @@ std::string Trim(const std::string& line) {
 }  // namespace
 
 Status ResolveModelFile(const ModelSpec& spec, std::string* file) {
-  namespace fs = std::filesystem;
-  fs::path path = spec.model_path.empty() ? fs::path(spec.version_dir) / kDefaultFileName
-                                          : fs::path(spec.model_path);
-  std::error_code error;
-  if (fs::is_directory(path, error)) path /= kDefaultFileName;
-  if (!fs::is_regular_file(path, error)) {
-    return Status::NotFound("model '" + spec.model_name + "' version " +
-                            std::to_string(spec.version) + ": no TorchScript model file at '" +
-                            path.string() + "'");
-  }
-  *file = path.string();
-  return Status::Ok();
+  return inferd::ResolveModelFile(spec, kDefaultFileName, "TorchScript", file);
 }
 
 std::string TorchMessage(const std::exception& error) {
