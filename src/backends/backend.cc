@@ -15,6 +15,13 @@ void ModelInstance::Run(std::shared_ptr<const InferenceRequest> request, const s
   sink(Status::Ok(), std::move(response), true);
 }
 
+Status CheckCpuInstance(const ModelSpec& spec, const InstanceSpec& instance) {
+  if (instance.kind != inference::ModelInstanceGroup::KIND_GPU) return Status::Ok();
+  return Status::Unsupported("model '" + spec.model_name + "', instance '" + instance.name +
+                             "': instance group kind KIND_GPU is not supported: this build of inferd has no GPU "
+                             "support; use KIND_CPU");
+}
+
 Status ModelInstance::Execute(const std::vector<Tensor>&, const std::vector<std::string>&, std::vector<Tensor>*) {
   return Status::Internal("this backend does not implement Execute");
 }

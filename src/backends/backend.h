@@ -72,6 +72,10 @@ class ModelInstance {
                          std::vector<Tensor>* outputs);
 };
 
+// Every backend of this build runs on the CPU: fails, naming the model and
+// instance, for an instance group of kind KIND_GPU.
+Status CheckCpuInstance(const ModelSpec& spec, const InstanceSpec& instance);
+
 class Backend {
  public:
   virtual ~Backend() = default;

@@ -1,6 +1,5 @@
-// Writes request/response parameters as a JSON object with any RapidJSON-style
-// writer (Key/Bool/Int64/Uint64/Double/String), so every JSON producer renders
-// them alike.
+// Request/response parameters as JSON, with any RapidJSON-style writer or
+// value, so every JSON producer and reader treats them alike.
 #pragma once
 
 #include <type_traits>
@@ -27,6 +26,19 @@ void WriteParametersJson(const Parameters& parameters, Writer* w) {
         value);
   }
   w->EndObject();
+}
+
+// Reads one parameter value from a RapidJSON-style value; false when it is
+// not a bool, number or string.
+template <typename Value>
+bool ReadParameterJson(const Value& value, ParameterValue* out) {
+  if (value.IsBool()) *out = value.GetBool();
+  else if (value.IsInt64()) *out = value.GetInt64();
+  else if (value.IsUint64()) *out = value.GetUint64();
+  else if (value.IsNumber()) *out = value.GetDouble();
+  else if (value.IsString()) *out = std::string(value.GetString(), value.GetStringLength());
+  else return false;
+  return true;
 }
 
 }  // namespace inferd

@@ -85,10 +85,7 @@ Status CheckInput(const inference::ModelConfig& config, const inference::ModelIn
                               std::string(DataTypeName(tensor->datatype)) + "', but model '" + config.name() +
                               "' expects '" + std::string(DataTypeName(expected_type)) + "'");
   }
-  bool batched = config.max_batch_size() > 0;
-  Shape pattern;
-  if (batched) pattern.push_back(-1);
-  pattern.insert(pattern.end(), spec.dims().begin(), spec.dims().end());
+  Shape pattern = ApiShape(spec.dims(), config.max_batch_size() > 0);
   if (!ShapeMatches(pattern, tensor->shape)) {
     return Status::InvalidArg("unexpected shape for input '" + tensor->name + "' for model '" + config.name() +
                               "'. Expected " + ShapeToString(pattern) + ", got " + ShapeToString(tensor->shape));

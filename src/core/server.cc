@@ -66,10 +66,12 @@ int64_t Server::WaitForIdle(std::chrono::milliseconds timeout) {
   return in_flight_;
 }
 
-void Server::Infer(std::unique_ptr<InferenceRequest> request, InferCallback done) {
+namespace {
+
+// Passes on the first (and for ordinary models only) response.
+StreamCallback FirstResponse(InferCallback done) {
   auto answered = std::make_shared<bool>(false);
-  InferStream(std::move(request), [done = std::move(done), answered](
-                                      Status status, std::unique_ptr<InferenceResponse> response, bool final) {
+  return [done = std::move(done), answered](Status status, std::unique_ptr<InferenceResponse> response, bool final) {
     if (*answered) return;
     if (status.ok() && !response) {
       if (!final) return;
@@ -77,10 +79,26 @@ void Server::Infer(std::unique_ptr<InferenceRequest> request, InferCallback done
     }
     *answered = true;
     done(std::move(status), std::move(response));
-  });
+  };
 }
 
-void Server::InferStream(std::unique_ptr<InferenceRequest> request, StreamCallback user_callback) {
+}  // namespace
+
+void Server::Infer(std::unique_ptr<InferenceRequest> request, InferCallback done) {
+  InferStream(std::move(request), FirstResponse(std::move(done)));
+}
+
+void Server::Infer(std::shared_ptr<ModelVersion> model, std::unique_ptr<InferenceRequest> request,
+                   InferCallback done) {
+  InferStream(std::move(model), std::move(request), FirstResponse(std::move(done)));
+}
+
+void Server::InferStream(std::unique_ptr<InferenceRequest> request, StreamCallback callback) {
+  InferStream(nullptr, std::move(request), std::move(callback));
+}
+
+void Server::InferStream(std::shared_ptr<ModelVersion> model, std::unique_ptr<InferenceRequest> request,
+                         StreamCallback user_callback) {
   {
     std::lock_guard<std::mutex> lock(idle_mutex_);
     ++in_flight_;
@@ -94,8 +112,8 @@ void Server::InferStream(std::unique_ptr<InferenceRequest> request, StreamCallba
     if (--in_flight_ == 0) idle_.notify_all();
   };
   if (exiting_) return callback(Status::Unavailable("Server is exiting"), nullptr, true);
-  std::shared_ptr<ModelVersion> model;
-  Status status = models_->Get(request->model_name, request->model_version, &model);
+  Status status;
+  if (!model) status = models_->Get(request->model_name, request->model_version, &model);
   if (!status.ok()) return callback(std::move(status), nullptr, true);
   InferJob job;
   status = ValidateRequest(model->config(), request.get(), &job.output_names);

@@ -59,6 +59,13 @@ class Server {
   // Runs a request of any model; `on_response` gets every response.
   void InferStream(std::unique_ptr<InferenceRequest> request, StreamCallback on_response);
 
+  // The same for a model version the caller already looked up with
+  // GetModel (frontends do, to read its config), so the request does not
+  // look it up again.
+  void Infer(std::shared_ptr<ModelVersion> model, std::unique_ptr<InferenceRequest> request, InferCallback done);
+  void InferStream(std::shared_ptr<ModelVersion> model, std::unique_ptr<InferenceRequest> request,
+                   StreamCallback on_response);
+
   // Waits until no request is in flight or `timeout` passes; returns the
   // number still in flight.
   int64_t WaitForIdle(std::chrono::milliseconds timeout);

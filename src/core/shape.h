@@ -18,6 +18,16 @@ std::optional<int64_t> ElementCount(const Shape& shape);
 // "[1,3,224,224]", the form used in error messages.
 std::string ShapeToString(const Shape& shape);
 
+// The full shape of a config tensor as clients see it: `dims` behind a -1
+// batch dimension when the model batches (max_batch_size > 0).
+template <typename Dims>
+Shape ApiShape(const Dims& dims, bool batched) {
+  Shape shape;
+  if (batched) shape.push_back(-1);
+  shape.insert(shape.end(), dims.begin(), dims.end());
+  return shape;
+}
+
 // True when `actual` has the rank of `pattern` and every dimension equals the
 // pattern's, a -1 in the pattern matching any size.
 bool ShapeMatches(const Shape& pattern, const Shape& actual);

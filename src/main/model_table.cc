@@ -30,13 +30,8 @@ std::string StatusText(ModelState state, const std::string& reason) {
 
 std::string FormatModelTable(const std::vector<ModelStatus>& models) {
   std::vector<Row> rows;
-  for (const auto& model : models) {
-    if (model.versions.empty()) {
-      rows.push_back({model.name, "-", StatusText(model.state, model.reason)});
-    }
-    for (const auto& version : model.versions) {
-      rows.push_back({model.name, std::to_string(version.version), StatusText(version.state, version.reason)});
-    }
+  for (const IndexRow& row : IndexRows(models, false)) {
+    rows.push_back({row.name, row.version.empty() ? "-" : row.version, StatusText(row.state, row.reason)});
   }
   Row header = {"Model", "Version", "Status"};
   std::array<size_t, 3> widths{};

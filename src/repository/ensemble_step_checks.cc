@@ -14,12 +14,6 @@ struct TensorFacts {
   std::string owner;
 };
 
-Shape FullShape(const google::protobuf::RepeatedField<int64_t>& dims, bool batched) {
-  Shape shape;
-  if (batched) shape.push_back(-1);
-  shape.insert(shape.end(), dims.begin(), dims.end());
-  return shape;
-}
 
 bool Compatible(const Shape& a, const Shape& b) {
   if (a.size() != b.size()) return false;
@@ -69,11 +63,11 @@ Status CheckEnsembleSteps(const inference::ModelConfig& ensemble, const StepConf
   TensorTable table(ensemble.name());
   bool ensemble_batches = ensemble.max_batch_size() > 0;
   for (const auto& input : ensemble.input()) {
-    INFERD_RETURN_IF_ERROR(table.Add(input.name(), input.data_type(), FullShape(input.dims(), ensemble_batches),
+    INFERD_RETURN_IF_ERROR(table.Add(input.name(), input.data_type(), ApiShape(input.dims(), ensemble_batches),
                                      "the ensemble's input"));
   }
   for (const auto& output : ensemble.output()) {
-    INFERD_RETURN_IF_ERROR(table.Add(output.name(), output.data_type(), FullShape(output.dims(), ensemble_batches),
+    INFERD_RETURN_IF_ERROR(table.Add(output.name(), output.data_type(), ApiShape(output.dims(), ensemble_batches),
                                      "the ensemble's output"));
   }
   const auto& steps = ensemble.ensemble_scheduling().step();
@@ -95,7 +89,7 @@ Status CheckEnsembleSteps(const inference::ModelConfig& ensemble, const StepConf
     for (const auto& [model_tensor, ensemble_tensor] : step.input_map()) {
       const auto* input = Find(model->input(), model_tensor);
       if (!input) return Status::InvalidArg(where + ": model '" + step.model_name() + "' has no input '" + model_tensor + "'");
-      INFERD_RETURN_IF_ERROR(table.Add(ensemble_tensor, input->data_type(), FullShape(input->dims(), step_batches),
+      INFERD_RETURN_IF_ERROR(table.Add(ensemble_tensor, input->data_type(), ApiShape(input->dims(), step_batches),
                                        "step " + std::to_string(i) + " input '" + model_tensor + "'"));
     }
     for (const auto& input : model->input()) {
@@ -109,7 +103,7 @@ Status CheckEnsembleSteps(const inference::ModelConfig& ensemble, const StepConf
       if (!output) {
         return Status::InvalidArg(where + ": model '" + step.model_name() + "' has no output '" + model_tensor + "'");
       }
-      INFERD_RETURN_IF_ERROR(table.Add(ensemble_tensor, output->data_type(), FullShape(output->dims(), step_batches),
+      INFERD_RETURN_IF_ERROR(table.Add(ensemble_tensor, output->data_type(), ApiShape(output->dims(), step_batches),
                                        "step " + std::to_string(i) + " output '" + model_tensor + "'"));
     }
   }

@@ -23,6 +23,20 @@ const char* ModelStateName(ModelState state) {
   return "UNKNOWN";
 }
 
+std::vector<IndexRow> IndexRows(const std::vector<ModelStatus>& models, bool ready_only) {
+  std::vector<IndexRow> rows;
+  auto add = [&](const std::string& name, std::string version, ModelState state, const std::string& reason) {
+    if (!ready_only || state == ModelState::kReady) rows.push_back({name, std::move(version), state, reason});
+  };
+  for (const auto& model : models) {
+    if (model.versions.empty()) add(model.name, "", model.state, model.reason);
+    for (const auto& version : model.versions) {
+      add(model.name, std::to_string(version.version), version.state, version.reason);
+    }
+  }
+  return rows;
+}
+
 ModelManager::ModelManager(ModelManagerOptions options, BackendRegistry* backends)
     : options_(std::move(options)), backends_(backends) {}
 

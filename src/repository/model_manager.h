@@ -38,6 +38,18 @@ struct ModelStatus {
   std::string reason;
 };
 
+// One line of the repository index: a model version, or (with an empty
+// `version`) a model whose configuration failed before it had versions.
+struct IndexRow {
+  std::string name;
+  std::string version;
+  ModelState state = ModelState::kUnknown;
+  std::string reason;
+};
+
+// The index as rows, in model order; `ready_only` keeps READY rows.
+std::vector<IndexRow> IndexRows(const std::vector<ModelStatus>& models, bool ready_only);
+
 struct ModelManagerOptions {
   std::vector<std::string> repositories;
   ConfigLoadOptions config;

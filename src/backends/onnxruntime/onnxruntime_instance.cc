@@ -52,11 +52,7 @@ void SetMapping(const Entry& entry, const ModelTensor& model, bool batching, aut
 Status OnnxRuntimeInstance::Create(std::shared_ptr<const OrtLibrary> library, const ModelSpec& spec,
                                    const InstanceSpec& instance,
                                    std::unique_ptr<ModelInstance>* out) {
-  if (instance.kind == inference::ModelInstanceGroup::KIND_GPU) {
-    return Status::Unsupported("model '" + spec.model_name + "', instance '" + instance.name +
-                               "': instance group kind KIND_GPU is not supported: this build of "
-                               "inferd has no GPU support");
-  }
+  INFERD_RETURN_IF_ERROR(CheckCpuInstance(spec, instance));
   if (spec.config == nullptr) {
     return Status::Internal("model '" + spec.model_name + "': no configuration to load with");
   }

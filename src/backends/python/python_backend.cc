@@ -146,11 +146,7 @@ class PythonBackend : public Backend {
 
   Status CreateInstance(const ModelSpec& spec, const InstanceSpec& instance,
                         std::unique_ptr<ModelInstance>* out) override {
-    if (instance.kind == inference::ModelInstanceGroup::KIND_GPU) {
-      return Status::Unsupported("model '" + spec.model_name + "', instance '" + instance.name +
-                                 "': instance group kind KIND_GPU is not supported: this build of inferd has no "
-                                 "GPU support");
-    }
+    INFERD_RETURN_IF_ERROR(CheckCpuInstance(spec, instance));
     if (spec.config->parameters().count("EXECUTION_ENV_PATH")) {
       return Status::Unsupported(
           "model '" + spec.model_name +

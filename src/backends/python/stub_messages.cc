@@ -95,22 +95,14 @@ Status ReadTensorData(const rapidjson::Value& data, const Buffer& blob, FrameSeg
   return Status::Ok();
 }
 
-Status ReadParameter(const rapidjson::Value& value, ParameterValue* out) {
-  if (value.IsBool()) *out = value.GetBool();
-  else if (value.IsInt64()) *out = value.GetInt64();
-  else if (value.IsUint64()) *out = value.GetUint64();
-  else if (value.IsNumber()) *out = value.GetDouble();
-  else if (value.IsString()) *out = std::string(value.GetString(), value.GetStringLength());
-  else return Status::InvalidArg("parameter values must be bool, int, float or str");
-  return Status::Ok();
-}
-
 Status ReadParameters(const rapidjson::Value* object, Parameters* out) {
   if (!object || object->IsNull()) return Status::Ok();
   if (!object->IsObject()) return Status::InvalidArg("parameters must be a dict");
   for (const auto& member : object->GetObject()) {
     ParameterValue value;
-    INFERD_RETURN_IF_ERROR(ReadParameter(member.value, &value));
+    if (!ReadParameterJson(member.value, &value)) {
+      return Status::InvalidArg("parameter values must be bool, int, float or str");
+    }
     out->emplace_back(member.name.GetString(), std::move(value));
   }
   return Status::Ok();

@@ -32,11 +32,7 @@ Status CheckEntry(const std::string& model_name, const char* kind, const Entry& 
 Status PyTorchInstance::Create(const ModelSpec& spec, const InstanceSpec& instance,
                                const TorchOptions& options, int intra_op_threads,
                                std::unique_ptr<ModelInstance>* out) {
-  if (instance.kind == inference::ModelInstanceGroup::KIND_GPU) {
-    return Status::Unsupported("model '" + spec.model_name + "', instance '" + instance.name +
-                               "': instance group kind KIND_GPU is not supported: this build of "
-                               "inferd has no GPU support; use KIND_CPU");
-  }
+  INFERD_RETURN_IF_ERROR(CheckCpuInstance(spec, instance));
   if (spec.config == nullptr) {
     return Status::Internal("model '" + spec.model_name + "': no configuration to load with");
   }

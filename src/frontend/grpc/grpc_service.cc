@@ -22,8 +22,7 @@ void AddTensorMetadata(const Tensors& tensors, bool batched, Out* out) {
     auto* entry = out->Add();
     entry->set_name(tensor.name());
     entry->set_datatype(std::string(DataTypeName(static_cast<DataType>(tensor.data_type()))));
-    if (batched) entry->add_shape(-1);
-    for (int64_t dim : tensor.dims()) entry->add_shape(dim);
+    for (int64_t dim : ApiShape(tensor.dims(), batched)) entry->add_shape(dim);
   }
 }
 
@@ -99,7 +98,7 @@ grpc::ServerUnaryReactor* GrpcService::ModelInfer(Context* context, const infere
   status = ReadGrpcInferRequest(view, &parsed);
   if (!status.ok()) return Reply(context, status);
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
-  server_->Infer(std::move(parsed.request),
+  server_->Infer(std::move(model), std::move(parsed.request),
                  [reactor, response](Status status, std::unique_ptr<InferenceResponse> result) {
                    if (status.ok()) WriteGrpcInferResponse(*result, response);
                    reactor->Finish(ToGrpcStatus(status));
@@ -138,17 +137,12 @@ grpc::ServerUnaryReactor* GrpcService::RepositoryIndex(Context* context, const i
   if (!request->repository_name().empty()) {
     return Reply(context, Status::Unsupported("'repository_name' specification is not supported"));
   }
-  for (const auto& model : server_->RepositoryIndex()) {
-    auto add = [&](const std::string& version, ModelState state, const std::string& reason) {
-      if (request->ready() && state != ModelState::kReady) return;
-      auto* entry = response->add_models();
-      entry->set_name(model.name);
-      entry->set_version(version);
-      entry->set_state(ModelStateName(state));
-      entry->set_reason(reason);
-    };
-    if (model.versions.empty()) add("", model.state, model.reason);
-    for (const auto& version : model.versions) add(std::to_string(version.version), version.state, version.reason);
+  for (const IndexRow& row : IndexRows(server_->RepositoryIndex(), request->ready())) {
+    auto* entry = response->add_models();
+    entry->set_name(row.name);
+    entry->set_version(row.version);
+    entry->set_state(ModelStateName(row.state));
+    entry->set_reason(row.reason);
   }
   return Reply(context, Status::Ok());
 }

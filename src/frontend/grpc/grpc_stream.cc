@@ -53,16 +53,18 @@ void GrpcInferStream::OnReadDone(bool ok) {
     lock.unlock();
   }
   ReadNext();
-  Start(sequence, std::move(proto));
+  Start(sequence, std::move(proto), std::move(model));
 }
 
-void GrpcInferStream::Start(uint64_t sequence, std::shared_ptr<inference::ModelInferRequest> proto) {
+void GrpcInferStream::Start(uint64_t sequence, std::shared_ptr<inference::ModelInferRequest> proto,
+                            std::shared_ptr<ModelVersion> model) {
   GrpcInferRequest parsed;
   Status status = ReadGrpcInferRequest(proto, &parsed);
   if (!status.ok()) return QueueError(sequence, proto->id(), status, true);
   bool empty_final = parsed.enable_empty_final_response;
+  // `model` is null when the lookup failed; the core then reports why.
   server_->InferStream(
-      std::move(parsed.request),
+      std::move(model), std::move(parsed.request),
       [this, sequence, proto, empty_final](Status status, std::unique_ptr<InferenceResponse> response, bool final) {
         if (!status.ok()) return QueueError(sequence, proto->id(), status, final);
         inference::ModelStreamInferResponse out;

@@ -38,7 +38,8 @@ class GrpcInferStream
   void ReadNext();
   // Runs one request; `sequence` is its place in the answer order (kUnordered
   // for decoupled models).
-  void Start(uint64_t sequence, std::shared_ptr<inference::ModelInferRequest> proto);
+  void Start(uint64_t sequence, std::shared_ptr<inference::ModelInferRequest> proto,
+             std::shared_ptr<ModelVersion> model);
   // Queues a response: in request order under `sequence`, or at once when
   // `sequence` is kUnordered. `final` ends its request.
   void Queue(uint64_t sequence, inference::ModelStreamInferResponse response, bool final);

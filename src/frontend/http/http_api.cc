@@ -197,7 +197,7 @@ void HttpApi::HandleInfer(const HttpRequest& request, const std::string& model_n
   parsed.request->model_version = model->version();
 
   Encoding response_encoding = NegotiateResponseEncoding(request.Header("accept-encoding").value_or(""));
-  server_->Infer(std::move(parsed.request),
+  server_->Infer(std::move(model), std::move(parsed.request),
                  [encoding = std::move(parsed.output_encoding), response_encoding, reply = std::move(reply)](
                      Status status, std::unique_ptr<InferenceResponse> response) {
                    if (!status.ok()) return reply(ErrorReply(status));

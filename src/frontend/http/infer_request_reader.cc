@@ -3,6 +3,7 @@
 #include <cstring>
 #include <limits>
 
+#include "core/parameters_json.h"
 #include "core/protocol_rules.h"
 #include "frontend/http/bounded_json.h"
 
@@ -111,13 +112,8 @@ Status ReadJsonData(const Value& data, Tensor* tensor, int64_t count) {
 }
 
 Status ReadParameter(const std::string& key, const Value& value, ParameterValue* out) {
-  if (value.IsBool()) *out = value.GetBool();
-  else if (value.IsInt64()) *out = value.GetInt64();
-  else if (value.IsUint64()) *out = value.GetUint64();
-  else if (value.IsNumber()) *out = value.GetDouble();
-  else if (value.IsString()) *out = std::string(value.GetString(), value.GetStringLength());
-  else return Status::InvalidArg("parameter '" + key + "' must be a string, number or boolean");
-  return Status::Ok();
+  if (ReadParameterJson(value, out)) return Status::Ok();
+  return Status::InvalidArg("parameter '" + key + "' must be a string, number or boolean");
 }
 
 Status ReadRequestParameters(const Value& params, HttpInferRequest* out) {

@@ -25,8 +25,7 @@ void WriteTensors(JsonWriter* w, const Tensors& tensors, bool batched) {
     String(w, DataTypeName(static_cast<DataType>(tensor.data_type())));
     w->Key("shape");
     w->StartArray();
-    if (batched) w->Int64(-1);
-    for (int64_t dim : tensor.dims()) w->Int64(dim);
+    for (int64_t dim : ApiShape(tensor.dims(), batched)) w->Int64(dim);
     w->EndArray();
     w->EndObject();
   }
@@ -75,30 +74,22 @@ std::string ModelMetadataJson(const inference::ModelConfig& config, const std::v
 std::string RepositoryIndexJson(const std::vector<ModelStatus>& models, bool ready_only) {
   rapidjson::StringBuffer buffer;
   JsonWriter w(buffer);
-  auto entry = [&](const std::string& name, const std::string* version, ModelState state, const std::string& reason) {
-    if (ready_only && state != ModelState::kReady) return;
+  w.StartArray();
+  for (const IndexRow& row : IndexRows(models, ready_only)) {
     w.StartObject();
     w.Key("name");
-    String(&w, name);
-    if (version) {
+    String(&w, row.name);
+    if (!row.version.empty()) {
       w.Key("version");
-      String(&w, *version);
+      String(&w, row.version);
     }
     w.Key("state");
-    String(&w, ModelStateName(state));
-    if (!reason.empty()) {
+    String(&w, ModelStateName(row.state));
+    if (!row.reason.empty()) {
       w.Key("reason");
-      String(&w, reason);
+      String(&w, row.reason);
     }
     w.EndObject();
-  };
-  w.StartArray();
-  for (const auto& model : models) {
-    if (model.versions.empty()) entry(model.name, nullptr, model.state, model.reason);
-    for (const auto& version : model.versions) {
-      std::string number = std::to_string(version.version);
-      entry(model.name, &number, version.state, version.reason);
-    }
   }
   w.EndArray();
   return std::string(buffer.GetString(), buffer.GetSize());
