@@ -21,6 +21,7 @@
 #include <vector>
 
 #include "core/inference.h"
+#include "core/model_stats.h"
 #include "core/status.h"
 #include "core/tensor.h"
 #include "model_config.pb.h"
@@ -54,18 +55,32 @@ struct InstanceSpec {
 using ResponseSink =
     std::function<void(Status status, std::unique_ptr<InferenceResponse> response, bool final)>;
 
+// One request of an execution, and where its responses go.
+struct ExecutionRequest {
+  std::shared_ptr<const InferenceRequest> request;
+  // The outputs this request asked for, in order; never empty.
+  std::vector<std::string> output_names;
+  ResponseSink sink;
+};
+
 class ModelInstance {
  public:
   virtual ~ModelInstance() = default;
 
-  // Runs one request whose inputs have been checked against the config
-  // (names, datatypes, shapes, byte sizes). `output_names` lists the outputs
-  // to produce, in order; it is never empty. The default calls Execute and
-  // sends one final response; backends that need the whole request (id,
-  // parameters) or answer several times override it. For a model that is not
-  // decoupled, the final response is sent before Run returns.
-  virtual void Run(std::shared_ptr<const InferenceRequest> request, const std::vector<std::string>& output_names,
-                   ResponseSink sink);
+  // Runs requests as one execution of the model. Their inputs have been
+  // checked against the config (names, datatypes, shapes, byte sizes); more
+  // than one request comes only for a model with max_batch_size > 0, and
+  // then their inputs agree in everything but the batch dimension.
+  //
+  // The instance fills `times` (start, inputs ready, outputs start, end)
+  // before it sends any final response. For a model that is not decoupled,
+  // every request's final response is sent before RunBatch returns.
+  //
+  // The default joins the requests' inputs along the batch dimension (no
+  // copy for a single request), calls Execute once and gives each request
+  // its rows of the outputs, as views. Backends that need whole requests
+  // (id, parameters) or answer several times override it.
+  virtual void RunBatch(std::vector<ExecutionRequest> requests, ComputeTimestamps* times);
 
   // Produces one tensor per name of `output_names`, in that order.
   virtual Status Execute(const std::vector<Tensor>& inputs, const std::vector<std::string>& output_names,

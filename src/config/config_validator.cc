@@ -72,6 +72,37 @@ Status ValidatePreferredSizes(const char* where, const RepeatedField<int32_t>& s
   return Status::Ok();
 }
 
+Status ValidateDynamicBatching(const inference::ModelConfig& config) {
+  const auto& batching = config.dynamic_batching();
+  INFERD_RETURN_IF_ERROR(
+      ValidatePreferredSizes("dynamic_batching", batching.preferred_batch_size(), config.max_batch_size()));
+  uint64_t levels = batching.priority_levels();
+  if (levels > 0 && (batching.default_priority_level() < 1 || batching.default_priority_level() > levels)) {
+    return Status::InvalidArg("dynamic_batching default_priority_level must be in the range [1, " +
+                              std::to_string(levels) + "], got " +
+                              std::to_string(batching.default_priority_level()));
+  }
+  for (const auto& [level, policy] : batching.priority_queue_policy()) {
+    if (level < 1 || level > levels) {
+      return Status::InvalidArg("dynamic_batching priority_queue_policy is given for level " + std::to_string(level) +
+                                ", but priority levels are 1 to " + std::to_string(levels));
+    }
+  }
+  if (batching.preserve_ordering()) {
+    if (levels > 1) {
+      return Status::InvalidArg("Only one priority level is allowed when 'preserve_ordering' is true");
+    }
+    bool delays = batching.default_queue_policy().timeout_action() == inference::ModelQueuePolicy::DELAY;
+    for (const auto& [level, policy] : batching.priority_queue_policy()) {
+      delays = delays || policy.timeout_action() == inference::ModelQueuePolicy::DELAY;
+    }
+    if (delays) {
+      return Status::InvalidArg("Queue policy can not have DELAY as timeout action when 'preserve_ordering' is true");
+    }
+  }
+  return Status::Ok();
+}
+
 Status ValidateInstanceGroups(const inference::ModelConfig& config) {
   for (const auto& group : config.instance_group()) {
     if ((group.kind() == inference::ModelInstanceGroup::KIND_CPU ||
@@ -127,10 +158,7 @@ Status ValidateModelConfig(const inference::ModelConfig& config) {
   for (const auto& output : config.output()) {
     INFERD_RETURN_IF_ERROR(ValidateTensor(config, "output", output, &output_names));
   }
-  if (config.has_dynamic_batching()) {
-    INFERD_RETURN_IF_ERROR(ValidatePreferredSizes(
-        "dynamic_batching", config.dynamic_batching().preferred_batch_size(), config.max_batch_size()));
-  }
+  if (config.has_dynamic_batching()) INFERD_RETURN_IF_ERROR(ValidateDynamicBatching(config));
   if (config.has_sequence_batching() && config.sequence_batching().has_oldest()) {
     INFERD_RETURN_IF_ERROR(ValidatePreferredSizes(
         "sequence_batching oldest", config.sequence_batching().oldest().preferred_batch_size(),

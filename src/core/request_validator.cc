@@ -140,4 +140,9 @@ Status ValidateRequest(const inference::ModelConfig& config, InferenceRequest* r
   return CheckOutputs(config, *request, output_names);
 }
 
+uint64_t RequestBatchSize(const InferenceRequest& request, bool model_batches) {
+  if (!model_batches || request.inputs.empty() || request.inputs[0].shape.empty()) return 1;
+  return static_cast<uint64_t>(request.inputs[0].shape[0]);
+}
+
 }  // namespace inferd

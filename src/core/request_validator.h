@@ -17,4 +17,8 @@ namespace inferd {
 Status ValidateRequest(const inference::ModelConfig& config, InferenceRequest* request,
                        std::vector<std::string>* output_names);
 
+// Inferences a validated request carries: its batch dimension when the model
+// batches, else 1.
+uint64_t RequestBatchSize(const InferenceRequest& request, bool model_batches);
+
 }  // namespace inferd

@@ -13,7 +13,7 @@ const std::vector<std::string>& Server::extensions() const {
   // Only what this build implements; the rest of Triton's list follows as it lands.
   static const std::vector<std::string> kExtensions = {"classification", "model_configuration",
                                                        "binary_tensor_data", "parameters",
-                                                       "model_repository"};
+                                                       "statistics", "model_repository"};
   return kExtensions;
 }
 
@@ -37,6 +37,28 @@ std::vector<int64_t> Server::ReadyVersions(const std::string& name) const {
   return versions;
 }
 
+Status Server::Statistics(const std::string& name, int64_t version, std::vector<ModelStatsEntry>* out) const {
+  auto add = [&](const std::string& model_name, int64_t model_version) {
+    std::shared_ptr<ModelVersion> model;
+    if (!models_->Get(model_name, model_version, &model).ok()) return false;
+    out->push_back({model_name, model->version(), model->stats().Snapshot()});
+    return true;
+  };
+  if (name.empty()) {
+    for (const auto& row : IndexRows(models_->Index(), true)) add(row.name, std::stoll(row.version));
+    return Status::Ok();
+  }
+  if (version >= 0) {
+    if (!add(name, version)) {
+      return Status::InvalidArg("requested model version is not available for model '" + name + "'");
+    }
+    return Status::Ok();
+  }
+  for (int64_t ready : ReadyVersions(name)) add(name, ready);
+  if (out->empty()) return Status::InvalidArg("requested model '" + name + "' is not available");
+  return Status::Ok();
+}
+
 namespace {
 
 // Names, classifies and stamps one response as the client asked for it.
@@ -56,6 +78,16 @@ Status FinishResponse(const ModelVersion& model, const InferenceRequest& request
     tensor = std::move(classified);
   }
   return Status::Ok();
+}
+
+// Counts a finished request in its model's statistics.
+void RecordRequest(const Status& status, const RequestTimeline& timeline, ModelStats* stats) {
+  uint64_t now = SteadyNowNs();
+  uint64_t duration = now - timeline.received_ns;
+  if (!status.ok()) return stats->RecordFailure(timeline.failure, duration);
+  uint64_t queue_end = timeline.exec_start_ns ? timeline.exec_start_ns : now;
+  uint64_t queue = timeline.queued_ns && queue_end > timeline.queued_ns ? queue_end - timeline.queued_ns : 0;
+  stats->RecordSuccess(timeline.batch_size, duration, queue, timeline.compute);
 }
 
 }  // namespace
@@ -112,18 +144,26 @@ void Server::InferStream(std::shared_ptr<ModelVersion> model, std::unique_ptr<In
     if (--in_flight_ == 0) idle_.notify_all();
   };
   if (exiting_) return callback(Status::Unavailable("Server is exiting"), nullptr, true);
+  auto timeline = std::make_shared<RequestTimeline>();
+  timeline->received_ns = SteadyNowNs();
   Status status;
   if (!model) status = models_->Get(request->model_name, request->model_version, &model);
   if (!status.ok()) return callback(std::move(status), nullptr, true);
   InferJob job;
   status = ValidateRequest(model->config(), request.get(), &job.output_names);
-  if (!status.ok()) return callback(std::move(status), nullptr, true);
+  if (!status.ok()) {
+    model->stats().RecordFailure(FailureReason::kOther, SteadyNowNs() - timeline->received_ns);
+    return callback(std::move(status), nullptr, true);
+  }
+  timeline->batch_size = RequestBatchSize(*request, model->config().max_batch_size() > 0);
   std::shared_ptr<const InferenceRequest> shared_request = std::move(request);
   job.request = shared_request;
-  job.on_response = [model, shared_request, callback = std::move(callback)](
+  job.timeline = timeline;
+  job.on_response = [model, shared_request, timeline, callback = std::move(callback)](
                         Status status, std::unique_ptr<InferenceResponse> response, bool final) {
     if (status.ok() && response) status = FinishResponse(*model, *shared_request, response.get());
     if (!status.ok()) response.reset();
+    if (final) RecordRequest(status, *timeline, &model->stats());
     callback(std::move(status), std::move(response), final);
   };
   model->Enqueue(std::move(job));

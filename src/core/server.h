@@ -15,9 +15,17 @@
 #include <vector>
 
 #include "core/inference.h"
+#include "core/model_stats.h"
 #include "repository/model_manager.h"
 
 namespace inferd {
+
+// One model version's statistics, as the statistics extension lists them.
+struct ModelStatsEntry {
+  std::string name;
+  int64_t version = 0;
+  ModelStatsSnapshot stats;
+};
 
 struct ServerOptions {
   std::string id = "triton";    // --id, reported as the server name
@@ -47,6 +55,11 @@ class Server {
 
   // Every model of the repositories with the state of each version.
   std::vector<ModelStatus> RepositoryIndex() const { return models_->Index(); }
+
+  // Statistics of every READY version of every model (empty `name`), of
+  // every READY version of `name` (version -1), or of one version. A model
+  // or version that is not READY is an INVALID_ARG error.
+  Status Statistics(const std::string& name, int64_t version, std::vector<ModelStatsEntry>* out) const;
 
   // Versions of `name` that are READY, ascending.
   std::vector<int64_t> ReadyVersions(const std::string& name) const;

@@ -22,6 +22,7 @@ Status ReadLabels(const std::string& path, std::vector<std::string>* labels) {
 
 Status ModelVersion::Create(const ModelSpec& spec, std::shared_ptr<const inference::ModelConfig> config,
                             Backend* backend, std::unique_ptr<ModelVersion>* out) {
+  uint64_t started_ns = SteadyNowNs();
   std::unique_ptr<ModelVersion> model(new ModelVersion());
   model->version_ = spec.version;
   model->config_ = std::move(config);
@@ -43,7 +44,12 @@ Status ModelVersion::Create(const ModelSpec& spec, std::shared_ptr<const inferen
                      << "' version " << spec.version;
     }
   }
-  model->scheduler_ = std::make_unique<DefaultScheduler>(std::move(instances));
+  if (model->config_->has_dynamic_batching() && model->config_->max_batch_size() > 0) {
+    model->scheduler_ = std::make_unique<DynamicBatcher>(*model->config_, std::move(instances), &model->stats_);
+  } else {
+    model->scheduler_ = std::make_unique<DefaultScheduler>(std::move(instances), &model->stats_);
+  }
+  model->stats_.SetLoadSeconds((SteadyNowNs() - started_ns) / 1e9);
   *out = std::move(model);
   return Status::Ok();
 }

@@ -13,7 +13,9 @@
 #include <vector>
 
 #include "backends/backend.h"
+#include "core/model_stats.h"
 #include "scheduler/default_scheduler.h"
+#include "scheduler/dynamic_batcher.h"
 #include "scheduler/ensemble_scheduler.h"
 
 namespace inferd {
@@ -37,12 +39,17 @@ class ModelVersion {
 
   void Enqueue(InferJob job) { scheduler_->Enqueue(std::move(job)); }
 
+  // What this version has done since it loaded.
+  ModelStats& stats() { return stats_; }
+  const ModelStats& stats() const { return stats_; }
+
  private:
   ModelVersion() = default;
 
   int64_t version_ = 0;
   std::shared_ptr<const inference::ModelConfig> config_;
   std::map<std::string, std::vector<std::string>> labels_;
+  ModelStats stats_;  // declared before the scheduler, which reports into it
   std::unique_ptr<Scheduler> scheduler_;
 };
 

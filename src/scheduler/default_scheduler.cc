@@ -1,9 +1,11 @@
 #include "scheduler/default_scheduler.h"
 
+#include "scheduler/job_runner.h"
+
 namespace inferd {
 
-DefaultScheduler::DefaultScheduler(std::vector<std::unique_ptr<ModelInstance>> instances)
-    : instances_(std::move(instances)) {
+DefaultScheduler::DefaultScheduler(std::vector<std::unique_ptr<ModelInstance>> instances, ModelStats* stats)
+    : instances_(std::move(instances)), stats_(stats) {
   for (auto& instance : instances_) {
     threads_.emplace_back([this, raw = instance.get()] { RunInstance(raw); });
   }
@@ -19,6 +21,8 @@ DefaultScheduler::~DefaultScheduler() {
 }
 
 void DefaultScheduler::Enqueue(InferJob job) {
+  job.timeline->queued_ns = SteadyNowNs();
+  stats_->AddPending(1);
   {
     std::lock_guard<std::mutex> lock(mutex_);
     queue_.push_back(std::move(job));
@@ -36,7 +40,10 @@ void DefaultScheduler::RunInstance(ModelInstance* instance) {
       job = std::move(queue_.front());
       queue_.pop_front();
     }
-    instance->Run(std::move(job.request), job.output_names, std::move(job.on_response));
+    stats_->AddPending(-1);
+    std::vector<InferJob> jobs;
+    jobs.push_back(std::move(job));
+    RunJobs(instance, std::move(jobs), stats_);
   }
 }
 

@@ -15,13 +15,15 @@
 #include <vector>
 
 #include "backends/backend.h"
+#include "core/model_stats.h"
 #include "scheduler/scheduler.h"
 
 namespace inferd {
 
 class DefaultScheduler : public Scheduler {
  public:
-  explicit DefaultScheduler(std::vector<std::unique_ptr<ModelInstance>> instances);
+  // `stats` must outlive the scheduler.
+  DefaultScheduler(std::vector<std::unique_ptr<ModelInstance>> instances, ModelStats* stats);
   ~DefaultScheduler() override;
 
   DefaultScheduler(const DefaultScheduler&) = delete;
@@ -33,6 +35,7 @@ class DefaultScheduler : public Scheduler {
   void RunInstance(ModelInstance* instance);
 
   std::vector<std::unique_ptr<ModelInstance>> instances_;
+  ModelStats* stats_;
   std::vector<std::thread> threads_;
   std::mutex mutex_;
   std::condition_variable ready_;

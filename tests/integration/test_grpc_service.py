@@ -188,7 +188,6 @@ def test_model_load_unload_not_allowed(grpc_client, stubs, rpc):
 
 
 UNSUPPORTED = {
-    "ModelStatistics": "the statistics extension is not supported by this version of inferd",
     "TraceSetting": "the trace extension is not supported by this version of inferd",
     "LogSettings": "the logging extension is not supported by this version of inferd",
     **{f"SystemSharedMemory{op}": "the system shared memory extension is not supported by this version of "

@@ -376,8 +376,12 @@ void PythonInstance::Dispatch(Frame frame) {
   }
 }
 
-void PythonInstance::Run(std::shared_ptr<const InferenceRequest> request, const std::vector<std::string>& output_names,
-                         ResponseSink sink) {
+void PythonInstance::RunBatch(std::vector<ExecutionRequest> requests, ComputeTimestamps* times) {
+  times->start_ns = SteadyNowNs();
+  auto fail_all = [&](const Status& status) {
+    times->end_ns = SteadyNowNs();
+    for (auto& request : requests) request.sink(status, nullptr, true);
+  };
   bool alive;
   {
     std::lock_guard<std::mutex> lock(mutex_);
@@ -386,17 +390,20 @@ void PythonInstance::Run(std::shared_ptr<const InferenceRequest> request, const 
   if (!alive) {
     StopStub(false);
     Status restarted = StartStub();
-    if (!restarted.ok()) return sink(Status::Unavailable(restarted.message()), nullptr, true);
+    if (!restarted.ok()) return fail_all(Status::Unavailable(restarted.message()));
     LOG_INFO << "restarted the Python stub of model '" << model_name_ << "' instance '" << instance_name_ << "'";
   }
   size_t input_bytes = 0;
-  for (const Tensor& tensor : request->inputs) input_bytes += tensor.data.size();
+  for (const auto& request : requests) {
+    for (const Tensor& tensor : request.request->inputs) input_bytes += tensor.data.size();
+  }
   bool changed = false;
   Status status = EnsureInputSegment(input_bytes, &changed);
-  if (!status.ok()) return sink(std::move(status), nullptr, true);
+  if (!status.ok()) return fail_all(status);
   announce_segment_ = announce_segment_ || changed;
 
-  uint64_t handle = next_handle_++;
+  uint64_t first_handle = next_handle_;
+  next_handle_ += requests.size();
   rapidjson::StringBuffer buffer;
   JsonWriter w(buffer);
   TensorSink tensors;
@@ -412,45 +419,67 @@ void PythonInstance::Run(std::shared_ptr<const InferenceRequest> request, const 
   }
   w.Key("requests");
   w.StartArray();
-  WriteRequest(handle, *request, output_names, &tensors, &w);
+  for (size_t i = 0; i < requests.size(); ++i) {
+    WriteRequest(first_handle + i, *requests[i].request, requests[i].output_names, &tensors, &w);
+  }
   w.EndArray();
   w.EndObject();
+  times->input_end_ns = SteadyNowNs();
 
   if (decoupled_) {
     std::lock_guard<std::mutex> lock(mutex_);
-    open_[handle] = sink;
+    for (size_t i = 0; i < requests.size(); ++i) open_[first_handle + i] = requests[i].sink;
   }
   Reply reply;
   status = Call(buffer.GetString(), {}, "execute_done", settings_.execute_timeout, &reply);
+  times->output_start_ns = SteadyNowNs();
   if (status.ok()) announce_segment_ = false;
   if (status.ok()) {
     std::string error = JsonString(*reply.header, "error");
     if (!error.empty()) status = Status::Internal(error);
   }
   if (decoupled_) {
-    // Responses come through the reader; only a failure of execute itself ends the request here.
+    // Responses come through the reader; only a failure of execute itself ends the requests here.
+    times->end_ns = SteadyNowNs();
     if (status.ok()) return;
-    std::lock_guard<std::mutex> lock(mutex_);
-    auto open = open_.find(handle);
-    if (open == open_.end()) return;  // already failed by OnStubGone
-    sink = std::move(open->second);
-    open_.erase(open);
+    std::vector<ResponseSink> still_open;
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      for (size_t i = 0; i < requests.size(); ++i) {
+        auto open = open_.find(first_handle + i);
+        if (open == open_.end()) continue;  // already failed by OnStubGone
+        still_open.push_back(std::move(open->second));
+        open_.erase(open);
+      }
+    }
+    for (auto& sink : still_open) sink(status, nullptr, true);
+    return;
   }
-  if (!status.ok()) return sink(std::move(status), nullptr, true);
+  if (!status.ok()) return fail_all(status);
 
   const rapidjson::Value* responses = JsonMember(*reply.header, "responses");
-  if (!responses || !responses->IsArray() || responses->Size() != 1) {
-    return sink(Status::Internal("Python model '" + model_name_ + "' returned a wrong number of responses"),
-                nullptr, true);
+  if (!responses || !responses->IsArray() || responses->Size() != requests.size()) {
+    return fail_all(Status::Internal("Python model '" + model_name_ + "' returned a wrong number of responses"));
   }
-  auto response = std::make_unique<InferenceResponse>();
-  FrameSegments segments;
-  Status model_error;
-  status = ReadResponse((*responses)[0], reply.blob, &segments, response.get(), &model_error);
-  if (!status.ok()) return sink(std::move(status), nullptr, true);
-  if (!model_error.ok()) return sink(std::move(model_error), nullptr, true);
-  KeepRequested(output_names, response.get());
-  sink(Status::Ok(), std::move(response), true);
+  std::vector<Status> statuses(requests.size());
+  std::vector<std::unique_ptr<InferenceResponse>> read(requests.size());
+  FrameSegments segments;  // one reply's responses may share an output segment
+  for (size_t i = 0; i < requests.size(); ++i) {
+    read[i] = std::make_unique<InferenceResponse>();
+    Status model_error;
+    statuses[i] = ReadResponse((*responses)[static_cast<rapidjson::SizeType>(i)], reply.blob, &segments,
+                               read[i].get(), &model_error);
+    if (statuses[i].ok()) statuses[i] = model_error;
+    if (statuses[i].ok()) KeepRequested(requests[i].output_names, read[i].get());
+  }
+  times->end_ns = SteadyNowNs();
+  for (size_t i = 0; i < requests.size(); ++i) {
+    if (!statuses[i].ok()) {
+      requests[i].sink(std::move(statuses[i]), nullptr, true);
+    } else {
+      requests[i].sink(Status::Ok(), std::move(read[i]), true);
+    }
+  }
 }
 
 void PythonInstance::OnDecoupledResponse(const rapidjson::Value& header, const Buffer& blob) {

@@ -2,7 +2,7 @@
 //
 // Lifecycle: Create starts the stub and calls the model's `initialize`; the
 // destructor calls `finalize`, stops the stub and removes its shared memory.
-// Run (from the instance's execution thread) writes the inputs into the
+// RunBatch (from the instance's execution thread) writes the inputs into the
 // instance's input segment, sends `execute` and, for ordinary models, waits
 // for the responses. Decoupled models answer later through the reader thread,
 // which also serves the model's BLS calls, logs and control requests.
@@ -35,8 +35,9 @@ class PythonInstance : public ModelInstance {
                        const InstanceSpec& instance, std::unique_ptr<PythonInstance>* out);
   ~PythonInstance() override;
 
-  void Run(std::shared_ptr<const InferenceRequest> request, const std::vector<std::string>& output_names,
-           ResponseSink sink) override;
+  // Sends every request in one `execute` call, as Triton passes the batch to
+  // execute(requests).
+  void RunBatch(std::vector<ExecutionRequest> requests, ComputeTimestamps* times) override;
 
  private:
   PythonInstance(const PythonSettings& settings, const PythonServices* services, const ModelSpec& spec,

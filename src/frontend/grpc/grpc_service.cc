@@ -3,6 +3,7 @@
 #include "core/protocol_rules.h"
 #include "frontend/grpc/grpc_infer_request_reader.h"
 #include "frontend/grpc/grpc_infer_response_writer.h"
+#include "frontend/grpc/grpc_statistics.h"
 #include "frontend/grpc/grpc_status.h"
 #include "frontend/grpc/grpc_stream.h"
 
@@ -127,9 +128,15 @@ grpc::ServerUnaryReactor* GrpcService::ModelConfig(Context* context, const infer
   return Reply(context, status);
 }
 
-grpc::ServerUnaryReactor* GrpcService::ModelStatistics(Context* context, const inference::ModelStatisticsRequest*,
-                                                       inference::ModelStatisticsResponse*) {
-  return Reply(context, ExtensionNotSupported("the statistics extension"));
+grpc::ServerUnaryReactor* GrpcService::ModelStatistics(Context* context,
+                                                       const inference::ModelStatisticsRequest* request,
+                                                       inference::ModelStatisticsResponse* response) {
+  int64_t version = -1;
+  Status status = ParseModelVersion(request->version(), &version);
+  std::vector<ModelStatsEntry> entries;
+  if (status.ok()) status = server_->Statistics(request->name(), version, &entries);
+  if (status.ok()) FillStatistics(entries, response);
+  return Reply(context, status);
 }
 
 grpc::ServerUnaryReactor* GrpcService::RepositoryIndex(Context* context, const inference::RepositoryIndexRequest* request,

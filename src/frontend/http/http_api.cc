@@ -10,6 +10,7 @@
 #include "frontend/http/infer_request_reader.h"
 #include "frontend/http/infer_response_writer.h"
 #include "frontend/http/metadata_json.h"
+#include "frontend/http/stats_json.h"
 
 namespace inferd {
 namespace {
@@ -51,6 +52,13 @@ bool PercentDecode(const std::string& in, std::string* out) {
 // Categories Triton serves that this build does not yet.
 HttpReply NotYetSupported(const std::string& what) { return ErrorReply(ExtensionNotSupported(what)); }
 
+HttpReply StatisticsReply(const Server& server, const std::string& model, int64_t version) {
+  std::vector<ModelStatsEntry> entries;
+  Status status = server.Statistics(model, version, &entries);
+  if (!status.ok()) return ErrorReply(status);
+  return HttpReply::Json(200, StatisticsJson(entries));
+}
+
 }  // namespace
 
 void HttpApi::Handle(HttpRequest request, HttpReplyFn reply) {
@@ -67,7 +75,9 @@ void HttpApi::Handle(HttpRequest request, HttpReplyFn reply) {
   }
   std::vector<std::string> parts = SplitPath(path);
   if (parts.size() >= 2 && parts[0] == "v2" && parts[1] == "models") {
-    if (parts.size() == 3 && parts[2] == "stats") return reply(NotYetSupported("the statistics extension"));
+    if (parts.size() == 3 && parts[2] == "stats") {
+      return reply(only("GET") ? StatisticsReply(*server_, "", -1) : MethodNotAllowed());
+    }
     if (parts.size() < 3 || parts[2].empty()) return reply(HttpReply::Error(404, "Not Found"));
     std::string model;
     if (!PercentDecode(parts[2], &model)) return reply(HttpReply::Error(404, "Not Found"));
@@ -134,7 +144,9 @@ void HttpApi::HandleModel(const HttpRequest& request, const std::string& model_n
     if (method != "POST") return reply(MethodNotAllowed());
     return HandleInfer(request, model_name, version, std::move(reply));
   }
-  if (action == "stats") return reply(NotYetSupported("the statistics extension"));
+  if (action == "stats") {
+    return reply(method == "GET" ? StatisticsReply(*server_, model_name, version) : MethodNotAllowed());
+  }
   if (action == "trace/setting") return reply(NotYetSupported("the trace extension"));
   if (action == "generate" || action == "generate_stream") return reply(NotYetSupported("the generate extension"));
   if (action != "" && action != "ready" && action != "config") return reply(HttpReply::Error(404, "Not Found"));
