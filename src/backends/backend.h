@@ -107,6 +107,11 @@ class Backend {
   // Loads one instance of the model described by `spec`.
   virtual Status CreateInstance(const ModelSpec& spec, const InstanceSpec& instance,
                                 std::unique_ptr<ModelInstance>* out) = 0;
+
+  // The server exits now, without unloading its models: release what would
+  // outlive the process (child processes, shared memory). Called once, from
+  // any thread, while instances may still be running.
+  virtual void Abort() {}
 };
 
 }  // namespace inferd

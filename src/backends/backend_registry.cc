@@ -45,4 +45,11 @@ Status BackendRegistry::Get(const std::string& name, Backend** backend) {
   return Status::Ok();
 }
 
+void BackendRegistry::AbortAll() {
+  std::lock_guard<std::mutex> lock(mutex_);
+  for (auto& [name, entry] : entries_) {
+    if (entry.backend) entry.backend->Abort();
+  }
+}
+
 }  // namespace inferd

@@ -36,6 +36,9 @@ class BackendRegistry {
   // for the registry's lifetime.
   Status Get(const std::string& name, Backend** backend);
 
+  // Calls Abort on every backend created so far (the server exits at once).
+  void AbortAll();
+
  private:
   struct Entry {
     Factory factory;

@@ -4,6 +4,7 @@
 #include <signal.h>
 
 #include <chrono>
+#include <cstdlib>
 #include <iostream>
 #include <thread>
 
@@ -114,10 +115,16 @@ int Run(const Options& options) {
   LOG_INFO << "received " << (signal == SIGINT ? "SIGINT" : "SIGTERM") << ", shutting down";
   server.SetExiting();
   int64_t left = server.WaitForIdle(std::chrono::seconds(options.exit_timeout_secs));
-  if (left > 0) LOG_WARNING << "exit timeout passed with " << left << " requests still in flight";
+  if (left > 0) {
+    // Requests still running would hold the frontends and the models: leave
+    // them, releasing only what outlives the process.
+    LOG_ERROR << "Exit timeout expired. Exiting immediately with " << left << " requests still in flight.";
+    backends.AbortAll();
+    std::_Exit(1);
+  }
   http.Stop();
   grpc.Stop();
-  models.UnloadAll();  // waits for the requests already queued
+  models.UnloadAll();  // runs each model's finalize
   LOG_INFO << "inferd stopped";
   return 0;
 }

@@ -95,6 +95,30 @@ TEST(ConfigValidator, RejectsPreferredBatchSizeAboveMax) {
             "dynamic_batching preferred_batch_size 8 must be between 1 and max_batch_size (4)");
 }
 
+TEST(ConfigValidator, RejectsDefaultPriorityLevelOutsideTheLevels) {
+  auto config = Parse(R"(name: "m" max_batch_size: 4 dynamic_batching { priority_levels: 2 default_priority_level: 3 })");
+  EXPECT_EQ(ValidateModelConfig(config).message(),
+            "dynamic_batching default_priority_level must be in the range [1, 2], got 3");
+}
+
+TEST(ConfigValidator, RejectsQueuePolicyForAMissingLevel) {
+  auto config = Parse(R"(name: "m" max_batch_size: 4 dynamic_batching {
+    priority_levels: 2 default_priority_level: 1
+    priority_queue_policy { key: 5 value: { max_queue_size: 3 } } })");
+  EXPECT_EQ(ValidateModelConfig(config).message(),
+            "dynamic_batching priority_queue_policy is given for level 5, but priority levels are 1 to 2");
+}
+
+TEST(ConfigValidator, PreserveOrderingAllowsOneLevelAndNoDelay) {
+  auto levels = Parse(R"(name: "m" max_batch_size: 4 dynamic_batching {
+    preserve_ordering: true priority_levels: 2 default_priority_level: 1 })");
+  EXPECT_EQ(ValidateModelConfig(levels).message(), "Only one priority level is allowed when 'preserve_ordering' is true");
+  auto delay = Parse(R"(name: "m" max_batch_size: 4 dynamic_batching {
+    preserve_ordering: true default_queue_policy { timeout_action: DELAY } })");
+  EXPECT_EQ(ValidateModelConfig(delay).message(),
+            "Queue policy can not have DELAY as timeout action when 'preserve_ordering' is true");
+}
+
 TEST(ConfigValidator, RejectsNegativeMaxBatchSize) {
   auto config = Parse(R"(name: "m" max_batch_size: -2)");
   EXPECT_EQ(ValidateModelConfig(config).message(), "'max_batch_size' must be non-negative, got -2");

@@ -159,6 +159,13 @@ class PythonBackend : public Backend {
     return Status::Ok();
   }
 
+  // Stubs do not notice the server's exit while they execute, so they are
+  // killed; the segments they or the server made would stay in /dev/shm.
+  void Abort() override {
+    KillAllStubs();
+    RemoveSegmentsWithPrefix("inferd_" + std::to_string(getpid()) + "_");
+  }
+
  private:
   PythonSettings settings_;
   const PythonServices* services_;

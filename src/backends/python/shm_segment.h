@@ -11,6 +11,9 @@
 
 namespace inferd {
 
+// Unlinks every segment in /dev/shm whose name starts with `prefix`.
+void RemoveSegmentsWithPrefix(const std::string& prefix);
+
 // A mapped segment. Unmaps on destruction; unlinks the name too when it owns it.
 class ShmSegment {
  public:

@@ -8,10 +8,32 @@
 
 #include <cerrno>
 #include <cstring>
+#include <mutex>
+#include <set>
 #include <thread>
 #include <vector>
 
 namespace inferd {
+namespace {
+
+// Stubs started and not yet reaped, for KillAllStubs.
+std::mutex& LiveStubsMutex() {
+  static std::mutex mutex;
+  return mutex;
+}
+std::set<pid_t>& LiveStubs() {
+  static std::set<pid_t> pids;
+  return pids;
+}
+
+}  // namespace
+
+void KillAllStubs() {
+  std::lock_guard<std::mutex> lock(LiveStubsMutex());
+  for (pid_t pid : LiveStubs()) kill(pid, SIGKILL);
+  for (pid_t pid : LiveStubs()) waitpid(pid, nullptr, 0);
+  LiveStubs().clear();
+}
 
 Status StubProcess::Start(const StubLaunch& launch, std::unique_ptr<StubProcess>* out) {
   if (access(launch.stub_path.c_str(), X_OK) != 0) {
@@ -49,6 +71,10 @@ Status StubProcess::Start(const StubLaunch& launch, std::unique_ptr<StubProcess>
     _exit(127);
   }
   close(fds[1]);
+  {
+    std::lock_guard<std::mutex> lock(LiveStubsMutex());
+    LiveStubs().insert(pid);
+  }
   out->reset(new StubProcess(pid, fds[0]));
   return Status::Ok();
 }
@@ -62,6 +88,8 @@ bool StubProcess::Reap(std::chrono::milliseconds wait) {
     pid_t done = waitpid(pid_, &wait_status_, WNOHANG);
     if (done == pid_ || (done < 0 && errno == ECHILD)) {
       reaped_ = true;
+      std::lock_guard<std::mutex> lock(LiveStubsMutex());
+      LiveStubs().erase(pid_);
       return true;
     }
     if (std::chrono::steady_clock::now() >= deadline) return false;

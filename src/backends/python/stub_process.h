@@ -20,6 +20,10 @@ struct StubLaunch {
   std::string shm_prefix;  // names of the segments this stub creates (without '/')
 };
 
+// Kills every stub still running, at once (the server exits without
+// unloading its models).
+void KillAllStubs();
+
 class StubProcess {
  public:
   static Status Start(const StubLaunch& launch, std::unique_ptr<StubProcess>* out);

@@ -5,6 +5,8 @@
 #include <boost/beast/http.hpp>
 
 #include <algorithm>
+#include <atomic>
+#include <chrono>
 #include <optional>
 #include <thread>
 #include <vector>
@@ -39,8 +41,11 @@ std::string ResponseHead(const HttpReply& reply, size_t content_length, bool kee
 
 class Session : public std::enable_shared_from_this<Session> {
  public:
-  Session(tcp::socket socket, const HttpServerOptions& options, HttpHandler* handler)
-      : stream_(std::move(socket)), options_(options), handler_(handler) {}
+  // `answering` counts the requests of every session taken and not yet
+  // answered, so Stop can let their replies go out first.
+  Session(tcp::socket socket, const HttpServerOptions& options, HttpHandler* handler,
+          std::atomic<int64_t>* answering)
+      : stream_(std::move(socket)), options_(options), handler_(handler), answering_(answering) {}
 
   void Start() { ReadHeader(); }
 
@@ -104,6 +109,8 @@ class Session : public std::enable_shared_from_this<Session> {
     for (const auto& field : message) request.headers[Lower(field.name_string())] = std::string(field.value());
     request.body = std::make_shared<const std::string>(std::move(message.body()));
     parser_.reset();
+    ++*answering_;
+    answering_request_ = true;
     // dispatch: a reply given while still on this connection's strand (health,
     // metadata, errors) is written at once, without a hop through the queue.
     auto reply = [self = shared_from_this()](HttpReply reply) {
@@ -125,6 +132,10 @@ class Session : public std::enable_shared_from_this<Session> {
     for (const auto& blob : reply_.blobs) buffers.emplace_back(blob.data(), blob.size());
     net::async_write(stream_, buffers, [self = shared_from_this()](beast::error_code ec, size_t) {
       self->reply_ = HttpReply();  // release the outputs as soon as they are sent
+      if (self->answering_request_) {
+        self->answering_request_ = false;
+        --*self->answering_;
+      }
       if (ec || !self->keep_alive_) return self->Close();
       self->ReadHeader();
     });
@@ -138,6 +149,8 @@ class Session : public std::enable_shared_from_this<Session> {
   beast::tcp_stream stream_;
   const HttpServerOptions& options_;
   HttpHandler* handler_;
+  std::atomic<int64_t>* answering_;
+  bool answering_request_ = false;  // this session counts one request in `answering_`
   beast::flat_buffer buffer_;
   std::optional<http::request_parser<http::string_body>> parser_;
   bool keep_alive_ = true;
@@ -154,6 +167,7 @@ struct HttpServer::Impl {
   std::optional<tcp::acceptor> acceptor;
   std::vector<std::thread> threads;
   int bound_port = 0;
+  std::atomic<int64_t> answering{0};
 
   void Accept() {
     acceptor->async_accept(net::make_strand(io), [this](beast::error_code ec, tcp::socket socket) {
@@ -161,7 +175,7 @@ struct HttpServer::Impl {
       if (!ec) {
         beast::error_code ignored;
         socket.set_option(tcp::no_delay(true), ignored);
-        std::make_shared<Session>(std::move(socket), options, handler)->Start();
+        std::make_shared<Session>(std::move(socket), options, handler, &answering)->Start();
       }
       Accept();
     });
@@ -200,6 +214,12 @@ void HttpServer::Stop() {
     beast::error_code ignored;
     impl_->acceptor->close(ignored);
   });
+  // Replies already on their way (answers to requests that just finished)
+  // still go out, for a bounded time.
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+  while (impl_->answering > 0 && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  }
   impl_->io.stop();
   for (auto& thread : impl_->threads) thread.join();
   impl_->threads.clear();
