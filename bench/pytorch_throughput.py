@@ -14,20 +14,14 @@ Writes bench/results/pytorch_throughput-<date>.md.
 """
 
 import argparse
-import concurrent.futures
 import datetime
 import os
-import statistics
-import sys
 import tempfile
-import time
 
-import numpy as np
 import requests
 import torch
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-sys.path.insert(0, os.path.join(ROOT, "tests", "integration"))
+from common import ROOT, concurrent_loops, resnet50, summary, timed_loop
 
 import kserve_http as kh  # noqa: E402
 from server_process import ServerProcess  # noqa: E402
@@ -39,52 +33,6 @@ input [ { name: "input__0" data_type: TYPE_FP32 dims: [ 3, 224, 224 ] reshape { 
 output [ { name: "output__0" data_type: TYPE_FP32 dims: [ 1, 1000 ] reshape { shape: [ 1, 1000 ] } } ]
 instance_group [ { count: 1 kind: KIND_CPU } ]
 '''
-
-
-class Bottleneck(torch.nn.Module):
-    """1x1 reduce, 3x3, 1x1 expand, with a projection on the shortcut when shapes change."""
-
-    def __init__(self, inputs, width, stride):
-        super().__init__()
-        outputs = width * 4
-        self.body = torch.nn.Sequential(
-            torch.nn.Conv2d(inputs, width, 1, bias=False), torch.nn.BatchNorm2d(width), torch.nn.ReLU(),
-            torch.nn.Conv2d(width, width, 3, stride, 1, bias=False), torch.nn.BatchNorm2d(width), torch.nn.ReLU(),
-            torch.nn.Conv2d(width, outputs, 1, bias=False), torch.nn.BatchNorm2d(outputs))
-        self.shortcut = torch.nn.Identity()
-        if stride != 1 or inputs != outputs:
-            self.shortcut = torch.nn.Sequential(torch.nn.Conv2d(inputs, outputs, 1, stride, bias=False),
-                                                torch.nn.BatchNorm2d(outputs))
-
-    def forward(self, x):
-        return torch.relu(self.body(x) + self.shortcut(x))
-
-
-def resnet50():
-    layers = [torch.nn.Conv2d(3, 64, 7, 2, 3, bias=False), torch.nn.BatchNorm2d(64), torch.nn.ReLU(),
-              torch.nn.MaxPool2d(3, 2, 1)]
-    inputs = 64
-    for width, blocks, stride in ((64, 3, 1), (128, 4, 2), (256, 6, 2), (512, 3, 2)):
-        for i in range(blocks):
-            layers.append(Bottleneck(inputs, width, stride if i == 0 else 1))
-            inputs = width * 4
-    layers += [torch.nn.AdaptiveAvgPool2d(1), torch.nn.Flatten(), torch.nn.Linear(2048, 1000)]
-    return torch.nn.Sequential(*layers).eval()
-
-
-def timed_loop(call, seconds):
-    times = []
-    end = time.perf_counter() + seconds
-    while time.perf_counter() < end:
-        start = time.perf_counter()
-        call()
-        times.append(time.perf_counter() - start)
-    return times
-
-
-def summary(times, clients=1):
-    wall = sum(times) / clients
-    return len(times) / wall, statistics.mean(times) * 1e3, sorted(times)[len(times) // 2] * 1e3
 
 
 def main():
@@ -110,15 +58,12 @@ def main():
             server.wait_live()
             server.wait_ready()
             data = image.numpy()[0]
+            def make_call():
+                client = kh.HttpClient(requests.Session(), server.url)
+                return lambda: client.infer("resnet50", {"input__0": data}, outputs=["output__0"])
+
             for clients in (1, 2):
-                def loop(_):
-                    client = kh.HttpClient(requests.Session(), server.url)
-                    call = lambda: client.infer("resnet50", {"input__0": data}, outputs=["output__0"])  # noqa: E731
-                    for _ in range(3):
-                        call()
-                    return timed_loop(call, args.seconds)
-                with concurrent.futures.ThreadPoolExecutor(clients) as pool:
-                    times = [t for ts in pool.map(loop, range(clients)) for t in ts]
+                times = concurrent_loops(make_call, clients, args.seconds)
                 rows.append((f"inferd HTTP, {clients} client(s), batch 1", clients) + summary(times, clients))
         finally:
             server.stop()

@@ -114,6 +114,7 @@ int Run(const Options& options) {
   sigwait(&signals, &signal);
   LOG_INFO << "received " << (signal == SIGINT ? "SIGINT" : "SIGTERM") << ", shutting down";
   server.SetExiting();
+  grpc.SetServing(false);
   int64_t left = server.WaitForIdle(std::chrono::seconds(options.exit_timeout_secs));
   if (left > 0) {
     // Requests still running would hold the frontends and the models: leave

@@ -50,6 +50,10 @@ Status GrpcServer::Start() {
   return Status::Ok();
 }
 
+void GrpcServer::SetServing(bool serving) {
+  if (impl_->grpc_server) impl_->grpc_server->GetHealthCheckService()->SetServingStatus(serving);
+}
+
 void GrpcServer::Stop() {
   if (!impl_->grpc_server) return;
   impl_->grpc_server->GetHealthCheckService()->SetServingStatus(false);

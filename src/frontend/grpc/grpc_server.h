@@ -30,6 +30,8 @@ class GrpcServer {
   Status Start();
   // Cancels open calls and stops.
   void Stop();
+  // What the gRPC health service answers (SERVING or NOT_SERVING).
+  void SetServing(bool serving);
 
   int port() const { return bound_port_; }
 
