@@ -502,11 +502,13 @@ void ModelManager::RefreshDependents(const std::set<std::string>& loaded) {
 void ModelManager::DropVersions(const std::string& name, ModelState state, const std::string& reason,
                                 bool unloaded) {
   std::vector<VersionEntry> dropped;
+  Source source;  // an unloaded model's request files go with it
   {
     std::lock_guard<std::mutex> lock(mutex_);
     auto found = models_.find(name);
     if (found == models_.end()) return;
     ModelEntry& entry = found->second;
+    if (unloaded) std::swap(source, entry.source);
     for (auto& [version, v] : entry.versions) {
       if (!v.model) continue;
       v.status.state = ModelState::kUnloading;
@@ -523,6 +525,7 @@ void ModelManager::DropVersions(const std::string& name, ModelState state, const
     if (unloaded) LOG_INFO << "successfully unloaded '" << name << "' version " << number;
   }
   dropped.clear();
+  source = Source{};
   std::lock_guard<std::mutex> lock(mutex_);
   auto found = models_.find(name);
   if (found == models_.end()) return;
