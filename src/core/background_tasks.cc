@@ -2,13 +2,18 @@
 
 namespace inferd {
 
-BackgroundTasks::~BackgroundTasks() {
-  std::list<Task> tasks;
-  {
-    std::lock_guard<std::mutex> lock(mutex_);
-    tasks.swap(tasks_);
+BackgroundTasks::~BackgroundTasks() { WaitAll(); }
+
+void BackgroundTasks::WaitAll() {
+  for (;;) {
+    std::list<Task> tasks;
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      tasks.swap(tasks_);
+    }
+    if (tasks.empty()) return;
+    for (auto& task : tasks) task.thread.join();
   }
-  for (auto& task : tasks) task.thread.join();
 }
 
 void BackgroundTasks::Run(std::function<void()> task) {

@@ -22,6 +22,9 @@ class BackgroundTasks {
 
   void Run(std::function<void()> task);
 
+  // Waits until every task started so far has finished.
+  void WaitAll();
+
  private:
   struct Task {
     std::thread thread;

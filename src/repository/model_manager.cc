@@ -215,13 +215,16 @@ Status ModelManager::LoadOne(const std::string& name, const Source& source, bool
     }
   }
 
-  std::vector<VersionEntry> retired;  // destroyed after the lock is released: they wait for their requests
+  std::vector<VersionEntry> retired;  // released after the lock: they wait for their requests
   bool closed = false;
   {
     std::lock_guard<std::mutex> lock(mutex_);
     closed = closed_;
     if (closed) {
-      for (auto& [version, entry] : loaded) retired.push_back(std::move(entry));
+      for (auto& [version, entry] : loaded) {
+        entry.status = {version, ModelState::kReady, ""};
+        retired.push_back(std::move(entry));
+      }
     } else {
       ModelEntry& entry = models_[name];
       std::map<int64_t, VersionEntry> next;
@@ -267,12 +270,19 @@ Status ModelManager::LoadOne(const std::string& name, const Source& source, bool
       ComputeModelState(&entry.status, states);
     }
   }
-  for (auto& version : retired) {
-    int64_t number = version.model ? version.model.model()->version() : 0;
-    version.model.Retire();
-    LOG_VERBOSE(1) << "released the previous '" << name << "' version " << number;
+  if (!retired.empty()) {
+    // The replaced versions finish their requests in the background: the load
+    // is done once the new ones serve, and a request that waits for this load
+    // (a Python model loading a model) cannot hold it up.
+    auto versions = std::make_shared<std::vector<VersionEntry>>(std::move(retired));
+    retiring_.Run([name, versions] {
+      for (auto& version : *versions) {
+        int64_t number = version.status.version;
+        version.model.Retire();
+        LOG_VERBOSE(1) << "released the replaced '" << name << "' version " << number;
+      }
+    });
   }
-  retired.clear();
   if (failures.empty()) {
     return closed ? Status::Unavailable("failed to load '" + name + "': the server is shutting down") : Status::Ok();
   }
@@ -702,8 +712,10 @@ void ModelManager::UnloadAll() {
     closed_ = true;
     for (const auto& [name, model_lock] : model_locks_) model_locks.push_back(model_lock);
   }
-  // Loads and unloads in progress end first (a load finishing now installs nothing).
+  // Loads and unloads in progress end first (a load finishing now installs
+  // nothing), then the versions that loads replaced finish their requests.
   for (const auto& model_lock : model_locks) std::lock_guard<std::mutex> wait(*model_lock);
+  retiring_.WaitAll();
   // Ensembles first, while the models they use still answer their requests in flight.
   for (bool ensembles : {true, false}) {
     std::vector<ModelEntry> entries;

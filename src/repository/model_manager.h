@@ -4,8 +4,8 @@
 // Loading a model reads its config, builds every new version, and only then
 // swaps them in under the lock; versions whose folder and config did not
 // change are kept as they are. Requests hold shared pointers, so a version
-// that is replaced or unloaded finishes the requests it has before it goes;
-// Load and Unload return once the versions they replaced are gone. A load
+// that is replaced or unloaded finishes the requests it has before it goes:
+// in the background after a load, before Unload returns. A load
 // that fails leaves the versions that served before serving, and its reason
 // in the index. Loads and unloads of one model run one at a time; different
 // models load in parallel, and the manager's lock is never held while a
@@ -27,6 +27,7 @@
 #include <vector>
 
 #include "backends/backend_registry.h"
+#include "core/background_tasks.h"
 #include "core/model_load_overrides.h"
 #include "repository/folder_snapshot.h"
 #include "repository/model_config_loader.h"
@@ -93,9 +94,9 @@ class ModelManager {
   Status LoadModels(const std::vector<std::string>& names);
 
   // Loads or reloads `name` with `overrides`, after the steps it needs when
-  // it is an ensemble. Blocks until done; the versions it replaced have
-  // finished their requests by then. INVALID_ARG naming the model (and each
-  // failed version) when it fails.
+  // it is an ensemble. Blocks until the new versions serve; the versions
+  // they replace finish their requests in the background. INVALID_ARG
+  // naming the model (and each failed version) when it fails.
   Status Load(const std::string& name, const ModelLoadOverrides& overrides);
 
   // Unloads every version of `name`, waiting for their requests in flight.
@@ -195,6 +196,7 @@ class ModelManager {
   std::map<std::string, ModelEntry> models_;
   std::map<std::string, std::shared_ptr<std::mutex>> model_locks_;
   bool closed_ = false;  // after UnloadAll
+  BackgroundTasks retiring_;  // versions replaced by loads, finishing their requests
 };
 
 }  // namespace inferd
