@@ -176,6 +176,7 @@ Status ModelManager::LoadOne(const std::string& name, const Source& source, bool
     if (serving.empty()) {
       entry.status.state = ModelState::kLoading;
       entry.status.reason.clear();
+      for (auto& [version, v] : entry.versions) v.status = {version, ModelState::kLoading, ""};
     }
     same_source = !force && entry.source.dir == source.dir && !entry.source.config && !entry.source.files &&
                   !source.config && !source.files;
