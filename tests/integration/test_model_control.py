@@ -499,7 +499,18 @@ def test_python_model_loads_and_unloads_models(repo, start_server, http):
     assert control(srv, http, "load", "no_such_model") == (
         "failed to load 'no_such_model': no model folder named 'no_such_model' in the model repositories", "False")
     assert control(srv, http, "unload", "controller") == (
-        "unload_model: a model cannot load or unload itself ('controller')", "True")
+        "unload_model: a model cannot unload itself ('controller')", "True")
+
+
+def test_python_model_reloads_itself(repo, start_server, http):
+    srv = start_server([repo], ["--model-control-mode=explicit", "--load-model=controller"])
+    model_py = os.path.join(repo, "controller", "1", "model.py")
+    stat = os.stat(model_py)
+    os.utime(model_py, ns=(stat.st_atime_ns, stat.st_mtime_ns + 5_000_000_000))
+    # The new version serves when the load returns; the old one still answers the calling request.
+    assert control(srv, http, "load", "controller") == ("ok", "True")
+    assert srv.log().count("successfully loaded 'controller' version 1") == 2
+    assert control(srv, http, "load", "add_sub_fp32") == ("ok", "True")
 
 
 def test_python_model_control_is_refused_in_mode_none(repo, start_server, http):

@@ -557,10 +557,10 @@ void PythonInstance::OnControl(const rapidjson::Value& header) {
     int64_t version = -1;
     if (!version_text.empty()) version = std::atoll(version_text.c_str());
     ready = services_ && services_->is_model_ready && services_->is_model_ready(model, version);
-  } else if ((action == "load_model" || action == "unload_model") && model == model_name_) {
-    // It would wait for its own request, the one asking, to finish.
+  } else if (action == "unload_model" && model == model_name_) {
+    // The unload would wait for its own request, the one asking, to finish.
     ok = false;
-    message = action + ": a model cannot load or unload itself ('" + model_name_ + "')";
+    message = "unload_model: a model cannot unload itself ('" + model_name_ + "')";
   } else if (action == "load_model" && services_ && services_->load_model) {
     ModelLoadOverrides overrides;
     Status status = AddLoadParameter("config", JsonString(header, "config"), &overrides);
