@@ -7,6 +7,8 @@ Models:
   three instances, so three requests are in flight at once.
 * controller: a Python model that loads and unloads other models from execute
   (pb_utils.load_model / unload_model) as its ACTION input says.
+* gated (only when asked for): a Python model whose initialize waits for a file "go" in
+  its model folder, to hold a load open.
 """
 
 import os
@@ -40,6 +42,30 @@ backend: "python"
 input [ { name: "X" data_type: TYPE_FP32 dims: [ -1 ] } ]
 output [ { name: "Y" data_type: TYPE_FP32 dims: [ -1 ] } ]
 instance_group [ { count: 3 kind: KIND_CPU } ]
+'''
+
+GATED_PY = '''
+import os
+import time
+import triton_python_backend_utils as pb_utils
+
+class TritonPythonModel:
+    def initialize(self, args):
+        # Loads only once the test creates the file "go" in the model folder.
+        gate = os.path.join(args["model_repository"], "go")
+        deadline = time.monotonic() + 25
+        while not os.path.exists(gate) and time.monotonic() < deadline:
+            time.sleep(0.05)
+
+    def execute(self, requests):
+        return [pb_utils.InferenceResponse([pb_utils.Tensor("Y", pb_utils.get_input_tensor_by_name(r, "X").as_numpy())])
+                for r in requests]
+'''
+
+GATED_CONFIG = '''
+backend: "python"
+input [ { name: "X" data_type: TYPE_FP32 dims: [ -1 ] } ]
+output [ { name: "Y" data_type: TYPE_FP32 dims: [ -1 ] } ]
 '''
 
 CONTROLLER_PY = '''
@@ -134,6 +160,8 @@ def make_repository(repo, models=("add_sub_fp32", "add_pipeline", "sleeper", "co
         python_model(repo, "sleeper", SLEEPER_PY, SLEEPER_CONFIG)
     if "controller" in models:
         python_model(repo, "controller", CONTROLLER_PY, CONTROLLER_CONFIG)
+    if "gated" in models:
+        python_model(repo, "gated", GATED_PY, GATED_CONFIG)
     return repo
 
 

@@ -211,6 +211,21 @@ def test_repository_name_in_path_is_not_supported(explicit, http):
         assert (r.status_code, r.json()) == (501, {"error": "'repository_name' specification is not supported"})
 
 
+def test_a_slow_load_does_not_hold_up_other_loads(tmp_path, start_server, http, new_session):
+    repo = mc.make_repository(tmp_path / "repo", ["add_sub_fp32", "gated"])
+    srv = start_server([repo], ["--model-control-mode=explicit"])
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        slow = pool.submit(lambda: load(srv, new_session(), "gated"))
+        mc.wait_until(lambda: entries(srv, http)["gated"] == [{"name": "gated", "state": "LOADING"}],
+                      "the gated model to be loading")
+        ok(load(srv, http, "add_sub_fp32"))
+        infer_add_sub(srv, http)
+        assert not slow.done()
+        open(os.path.join(repo, "gated", "go"), "w").close()
+        ok(slow.result(timeout=60))
+    assert entries(srv, http)["gated"] == [{"name": "gated", "version": "1", "state": "READY"}]
+
+
 # ----------------------------------------------------------------- overrides
 
 def test_config_override_changes_max_batch_size_and_version_policy(explicit, repo, http):
