@@ -228,47 +228,12 @@ Status ModelManager::LoadOne(const std::string& name, const Source& source, bool
       }
     } else {
       ModelEntry& entry = models_[name];
-      std::map<int64_t, VersionEntry> next;
-      std::map<int64_t, ModelState> states;
-      for (int64_t version : selected) {
-        VersionEntry& slot = next[version];
-        auto old = entry.versions.find(version);
-        bool old_serves = old != entry.versions.end() && old->second.model;
-        if (loaded.count(version)) {
-          slot = std::move(loaded[version]);
-          slot.files = source.files;
-          slot.status = {version, ModelState::kReady, ""};
-          if (old_serves) retired.push_back(std::move(old->second));
-        } else if (kept.count(version) && old_serves) {
-          slot = std::move(old->second);
-          slot.status.reason.clear();
-        } else if (old_serves) {
-          slot = std::move(old->second);
-          slot.status.reason = "a later load failed; this version still serves: " + failures[version];
-        } else {
-          slot.status = {version, ModelState::kUnavailable,
-                         failures.count(version) ? failures[version] : "no longer loaded"};
-        }
-        states[version] = slot.status.state;
-      }
-      // Versions the policy no longer selects go only when the whole load worked.
-      for (auto& [version, old] : entry.versions) {
-        if (next.count(version) || !old.model) continue;
-        if (failures.empty()) {
-          retired.push_back(std::move(old));
-        } else {
-          next[version] = std::move(old);
-          states[version] = ModelState::kReady;
-        }
-      }
-      entry.versions.swap(next);
+      retired = SwapInVersions(selected, kept, failures, source.files, &loaded, &entry);
       entry.source = source;
       entry.config = shared_config;
       entry.snapshot = std::move(snapshot);
       entry.steps = std::move(steps);
       entry.unloaded = false;
-      entry.status.reason.clear();
-      ComputeModelState(&entry.status, states);
     }
   }
   if (!retired.empty()) {
@@ -288,10 +253,58 @@ Status ModelManager::LoadOne(const std::string& name, const Source& source, bool
     return closed ? Status::Unavailable("failed to load '" + name + "': the server is shutting down") : Status::Ok();
   }
   std::string message = "failed to load '" + name + "'";
+  const char* separator = " version ";
   for (const auto& [version, reason] : failures) {
-    message += (message.back() == '\'' ? " version " : "; version ") + std::to_string(version) + ": " + reason;
+    message += separator + std::to_string(version) + ": " + reason;
+    separator = "; version ";
   }
   return Status::InvalidArg(message);
+}
+
+std::vector<ModelManager::VersionEntry> ModelManager::SwapInVersions(
+    const std::vector<int64_t>& selected, const std::set<int64_t>& kept,
+    const std::map<int64_t, std::string>& failures, const std::shared_ptr<OverrideFolder>& files,
+    std::map<int64_t, VersionEntry>* loaded, ModelEntry* entry) {
+  std::vector<VersionEntry> replaced;
+  std::map<int64_t, VersionEntry> next;
+  std::map<int64_t, ModelState> states;
+  for (int64_t version : selected) {
+    VersionEntry& slot = next[version];
+    auto old = entry->versions.find(version);
+    bool old_serves = old != entry->versions.end() && old->second.model;
+    auto failure = failures.find(version);
+    std::string reason = failure != failures.end() ? failure->second : "no longer loaded";
+    if (loaded->count(version)) {
+      slot = std::move(loaded->at(version));
+      slot.files = files;
+      slot.status = {version, ModelState::kReady, ""};
+      if (old_serves) replaced.push_back(std::move(old->second));
+    } else if (kept.count(version) && old_serves) {
+      slot = std::move(old->second);
+      slot.status.reason.clear();
+    } else if (old_serves) {
+      slot = std::move(old->second);
+      slot.status.reason = "a later load failed; this version still serves: " + reason;
+    } else {
+      slot.status = {version, ModelState::kUnavailable, reason};
+    }
+    states[version] = slot.status.state;
+  }
+  // Versions the policy no longer selects go only when the whole load worked.
+  for (auto& [version, old] : entry->versions) {
+    if (next.count(version) || !old.model) continue;
+    if (failures.empty()) {
+      replaced.push_back(std::move(old));
+    } else {
+      next[version] = std::move(old);
+      states[version] = ModelState::kReady;
+    }
+  }
+  // What is left in the old map has no model: dropping it cannot block.
+  entry->versions.swap(next);
+  entry->status.reason.clear();
+  ComputeModelState(&entry->status, states);
+  return replaced;
 }
 
 Status ModelManager::ResolveSource(const std::string& name, const ModelLoadOverrides& overrides,

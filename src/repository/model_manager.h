@@ -157,6 +157,13 @@ class ModelManager {
   // versions even when nothing changed.
   Status LoadLocked(const std::string& name, const Source& source, bool force);
   Status LoadOne(const std::string& name, const Source& source, bool force);
+  // Puts a load's versions in place in `entry` (under the lock): the newly
+  // `loaded` ones, the `kept` ones, and for `failures` the old version if one
+  // serves. Returns the versions replaced, to be released after the lock.
+  static std::vector<VersionEntry> SwapInVersions(const std::vector<int64_t>& selected, const std::set<int64_t>& kept,
+                                                  const std::map<int64_t, std::string>& failures,
+                                                  const std::shared_ptr<OverrideFolder>& files,
+                                                  std::map<int64_t, VersionEntry>* loaded, ModelEntry* entry);
   // Reads the complete config of `source` and, for an ensemble, its steps
   // (also when the check of its steps fails); `backend` stays null for
   // ensembles.
