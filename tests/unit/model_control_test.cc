@@ -13,6 +13,7 @@
 #include "core/model_load_overrides.h"
 #include "frontend/http/repository_json.h"
 #include "repository/folder_snapshot.h"
+#include "repository/model_status.h"
 #include "repository/override_folder.h"
 
 namespace inferd {
@@ -199,6 +200,22 @@ TEST(ConfigJson, ParsesTritonJsonAndRefusesUnknownFields) {
   EXPECT_NE(unknown.message().find("failed to parse the model configuration JSON of the 'config' load parameter"),
             std::string::npos);
   EXPECT_FALSE(ParseModelConfigJson("{not json", &config).ok());
+}
+
+TEST(IndexRows, ModelsNeverLoadedShowTheirNameOnly) {
+  ModelStatus loaded{"a", {{1, ModelState::kReady, ""}, {2, ModelState::kUnavailable, "unloaded"}},
+                     ModelState::kUnavailable, "", false};
+  ModelStatus folder_only{"b", {}, ModelState::kUnknown, "", true};
+  ModelStatus failed{"c", {}, ModelState::kUnavailable, "bad config", false};
+  std::vector<IndexRow> rows = IndexRows({loaded, folder_only, failed}, false);
+  ASSERT_EQ(rows.size(), 4u);
+  EXPECT_EQ(rows[1].reason, "unloaded");
+  EXPECT_TRUE(rows[2].name_only);
+  EXPECT_EQ(rows[2].name, "b");
+  EXPECT_EQ(rows[3].reason, "bad config");
+  std::vector<IndexRow> ready = IndexRows({loaded, folder_only, failed}, true);
+  ASSERT_EQ(ready.size(), 1u);
+  EXPECT_EQ(ready[0].version, "1");
 }
 
 }  // namespace
