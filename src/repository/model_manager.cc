@@ -470,10 +470,10 @@ std::vector<std::string> ModelManager::LoadedDependents(const std::string& name)
 
 void ModelManager::RefreshDependents(const std::set<std::string>& loaded) {
   std::set<std::string> done = loaded;
-  std::vector<std::string> todo(loaded.begin(), loaded.end());
-  while (!todo.empty()) {
-    std::string step = todo.back();
-    todo.pop_back();
+  std::vector<std::string> pending(loaded.begin(), loaded.end());
+  while (!pending.empty()) {
+    std::string step = pending.back();
+    pending.pop_back();
     std::vector<std::pair<std::string, Source>> waiting;
     {
       std::lock_guard<std::mutex> lock(mutex_);
@@ -489,7 +489,7 @@ void ModelManager::RefreshDependents(const std::set<std::string>& loaded) {
       LOG_VERBOSE(1) << "loading ensemble '" << name << "' again: its step model '" << step << "' was loaded";
       (void)LoadLocked(name, source, false);
       done.insert(name);
-      todo.push_back(name);
+      pending.push_back(name);
     }
   }
 }
