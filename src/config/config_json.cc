@@ -1,6 +1,7 @@
 #include "config/config_json.h"
 
 #include <rapidjson/stringbuffer.h>
+#include <google/protobuf/util/json_util.h>
 #include <rapidjson/writer.h>
 
 namespace inferd {
@@ -108,6 +109,18 @@ std::string ModelConfigToJson(const Message& config) {
   JsonWriter writer(buffer);
   WriteMessage(config, &writer);
   return std::string(buffer.GetString(), buffer.GetSize());
+}
+
+Status ParseModelConfigJson(const std::string& json, inference::ModelConfig* config) {
+  google::protobuf::util::JsonParseOptions options;
+  options.ignore_unknown_fields = false;
+  options.case_insensitive_enum_parsing = true;
+  auto status = google::protobuf::util::JsonStringToMessage(json, config, options);
+  if (!status.ok()) {
+    return Status::InvalidArg("failed to parse the model configuration JSON of the 'config' load parameter: " +
+                              std::string(status.message()));
+  }
+  return Status::Ok();
 }
 
 }  // namespace inferd

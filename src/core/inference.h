@@ -10,6 +10,7 @@
 #include <variant>
 #include <vector>
 
+#include "core/model_load_overrides.h"
 #include "core/status.h"
 #include "core/tensor.h"
 
@@ -60,6 +61,10 @@ using StreamCallback =
 struct InferenceServices {
   std::function<void(std::unique_ptr<InferenceRequest>, StreamCallback)> infer;
   std::function<bool(const std::string& model, int64_t version)> is_model_ready;
+  // Model control for Python models (pb_utils.load_model / unload_model):
+  // they block until done and answer as the load and unload API does.
+  std::function<Status(const std::string& model, const ModelLoadOverrides& overrides)> load_model;
+  std::function<Status(const std::string& model, bool unload_dependents)> unload_model;
 };
 
 }  // namespace inferd

@@ -29,7 +29,7 @@ Status ExtensionNotSupported(std::string_view extension);
 // The answer for CUDA shared memory, which needs a GPU.
 Status CudaSharedMemoryNotSupported();
 
-// The answer for model load/unload in model control mode "none".
+// The answer for model load/unload in model control modes "none" and "poll".
 Status ModelControlNotAllowed();
 
 }  // namespace inferd

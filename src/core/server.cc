@@ -1,6 +1,7 @@
 #include "core/server.h"
 
 #include "core/classification.h"
+#include "core/protocol_rules.h"
 #include "core/request_validator.h"
 
 namespace inferd {
@@ -13,7 +14,8 @@ const std::vector<std::string>& Server::extensions() const {
   // Only what this build implements; the rest of Triton's list follows as it lands.
   static const std::vector<std::string> kExtensions = {"classification", "model_configuration",
                                                        "binary_tensor_data", "parameters",
-                                                       "statistics", "model_repository"};
+                                                       "statistics", "model_repository",
+                                                       "model_repository(unload_dependents)"};
   return kExtensions;
 }
 
@@ -24,6 +26,42 @@ bool Server::IsReady() const {
 
 Status Server::GetModel(const std::string& name, int64_t version, std::shared_ptr<ModelVersion>* model) const {
   return models_->Get(name, version, model);
+}
+
+Status Server::LoadModel(const std::string& name, const ModelLoadOverrides& overrides) {
+  if (options_.model_control_mode != ModelControlMode::kExplicit) return ModelControlNotAllowed();
+  if (exiting_) return Status::Unavailable("Server is exiting");
+  return models_->Load(name, overrides);
+}
+
+Status Server::UnloadModel(const std::string& name, bool unload_dependents) {
+  if (options_.model_control_mode != ModelControlMode::kExplicit) return ModelControlNotAllowed();
+  if (exiting_) return Status::Unavailable("Server is exiting");
+  return models_->Unload(name, unload_dependents);
+}
+
+void Server::RunControl(std::function<Status()> call, std::function<void(Status)> done) {
+  if (options_.model_control_mode != ModelControlMode::kExplicit) return done(ModelControlNotAllowed());
+  // Counted like a request, so that shutdown waits for it to answer.
+  {
+    std::lock_guard<std::mutex> lock(idle_mutex_);
+    ++in_flight_;
+  }
+  control_tasks_.Run([this, call = std::move(call), done = std::move(done)] {
+    done(call());
+    std::lock_guard<std::mutex> lock(idle_mutex_);
+    if (--in_flight_ == 0) idle_.notify_all();
+  });
+}
+
+void Server::LoadModelAsync(std::string name, ModelLoadOverrides overrides, std::function<void(Status)> done) {
+  RunControl([this, name = std::move(name), overrides = std::move(overrides)] { return LoadModel(name, overrides); },
+             std::move(done));
+}
+
+void Server::UnloadModelAsync(std::string name, bool unload_dependents, std::function<void(Status)> done) {
+  RunControl([this, name = std::move(name), unload_dependents] { return UnloadModel(name, unload_dependents); },
+             std::move(done));
 }
 
 std::vector<int64_t> Server::ReadyVersions(const std::string& name) const {

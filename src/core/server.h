@@ -14,7 +14,9 @@
 #include <string>
 #include <vector>
 
+#include "core/background_tasks.h"
 #include "core/inference.h"
+#include "core/model_load_overrides.h"
 #include "core/model_stats.h"
 #include "repository/model_manager.h"
 
@@ -27,9 +29,17 @@ struct ModelStatsEntry {
   ModelStatsSnapshot stats;
 };
 
+// --model-control-mode: who loads and unloads models once the server runs.
+enum class ModelControlMode {
+  kNone,      // nobody: the models loaded at start serve until shutdown
+  kPoll,      // the repository poller, on changes in the repositories
+  kExplicit,  // clients, through the load and unload API
+};
+
 struct ServerOptions {
   std::string id = "triton";    // --id, reported as the server name
   bool strict_readiness = true;  // --strict-readiness
+  ModelControlMode model_control_mode = ModelControlMode::kNone;
 };
 
 // Version of inferd reported by the server metadata.
@@ -53,8 +63,21 @@ class Server {
   // means the highest READY one.
   Status GetModel(const std::string& name, int64_t version, std::shared_ptr<ModelVersion>* model) const;
 
-  // Every model of the repositories with the state of each version.
-  std::vector<ModelStatus> RepositoryIndex() const { return models_->Index(); }
+  // Every model of the repositories with the state of each version; model
+  // folders never loaded are listed by name only.
+  std::vector<ModelStatus> RepositoryIndex() const { return models_->RepositoryIndex(); }
+
+  ModelControlMode model_control_mode() const { return options_.model_control_mode; }
+
+  // Loads or reloads a model (model control mode "explicit" only; else
+  // UNAVAILABLE). Blocks until the load is done.
+  Status LoadModel(const std::string& name, const ModelLoadOverrides& overrides);
+  // Unloads a model (explicit mode only), after its requests in flight.
+  Status UnloadModel(const std::string& name, bool unload_dependents);
+  // The same for frontends, whose threads must not wait: `done` runs on a
+  // thread of its own once the call is over.
+  void LoadModelAsync(std::string name, ModelLoadOverrides overrides, std::function<void(Status)> done);
+  void UnloadModelAsync(std::string name, bool unload_dependents, std::function<void(Status)> done);
 
   // Statistics of every READY version of every model (empty `name`), of
   // every READY version of `name` (version -1), or of one version. A model
@@ -79,17 +102,21 @@ class Server {
   void InferStream(std::shared_ptr<ModelVersion> model, std::unique_ptr<InferenceRequest> request,
                    StreamCallback on_response);
 
-  // Waits until no request is in flight or `timeout` passes; returns the
-  // number still in flight.
+  // Waits until no request (nor load or unload asked for by a frontend) is
+  // in flight or `timeout` passes; returns the number still in flight.
   int64_t WaitForIdle(std::chrono::milliseconds timeout);
 
  private:
+  // Runs a model control call on a background task; `done` gets its status.
+  void RunControl(std::function<Status()> call, std::function<void(Status)> done);
+
   ServerOptions options_;
   ModelManager* models_;
   std::atomic<bool> exiting_{false};
   std::mutex idle_mutex_;
   std::condition_variable idle_;
   int64_t in_flight_ = 0;  // guarded by idle_mutex_
+  BackgroundTasks control_tasks_;  // loads and unloads asked for by frontends
 };
 
 }  // namespace inferd

@@ -17,6 +17,7 @@
 #include "main/model_table.h"
 #include "main/options.h"
 #include "repository/model_manager.h"
+#include "repository/repository_poller.h"
 
 namespace {
 
@@ -40,6 +41,12 @@ sigset_t BlockShutdownSignals() {
   return signals;
 }
 
+ModelControlMode ModelControlModeNamed(const std::string& name) {
+  if (name == "explicit") return ModelControlMode::kExplicit;
+  if (name == "poll") return ModelControlMode::kPoll;
+  return ModelControlMode::kNone;
+}
+
 int Run(const Options& options) {
   ApplyLogOptions(options);
   sigset_t signals = BlockShutdownSignals();
@@ -54,7 +61,8 @@ int Run(const Options& options) {
   manager_options.load_threads = options.model_load_thread_count;
   manager_options.services = &backends.services();
   ModelManager models(manager_options, &backends);
-  Status loaded = models.LoadAll();
+  ModelControlMode control = ModelControlModeNamed(options.model_control_mode);
+  Status loaded = control == ModelControlMode::kExplicit ? models.LoadModels(options.load_models) : models.LoadAll();
   std::cerr << FormatModelTable(models.Index()) << std::flush;
   if (!loaded.ok()) {
     LOG_ERROR << loaded.message();
@@ -67,6 +75,7 @@ int Run(const Options& options) {
   ServerOptions server_options;
   server_options.id = options.id;
   server_options.strict_readiness = options.strict_readiness;
+  server_options.model_control_mode = control;
   Server server(server_options, &models);
   backends.services().infer = [&server](std::unique_ptr<InferenceRequest> request, StreamCallback done) {
     server.InferStream(std::move(request), std::move(done));
@@ -75,6 +84,16 @@ int Run(const Options& options) {
     std::shared_ptr<ModelVersion> model;
     return server.GetModel(name, version, &model).ok();
   };
+  backends.services().load_model = [&server](const std::string& name, const ModelLoadOverrides& overrides) {
+    return server.LoadModel(name, overrides);
+  };
+  backends.services().unload_model = [&server](const std::string& name, bool unload_dependents) {
+    return server.UnloadModel(name, unload_dependents);
+  };
+  std::unique_ptr<RepositoryPoller> poller;
+  if (control == ModelControlMode::kPoll && options.repository_poll_secs > 0) {
+    poller = std::make_unique<RepositoryPoller>(&models, std::chrono::seconds(options.repository_poll_secs));
+  }
   HttpApi api(&server, options.http_max_input_size);
   HttpServerOptions http_options;
   http_options.address = options.http_address;

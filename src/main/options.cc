@@ -78,8 +78,13 @@ ParseOutcome ParseOptions(int argc, char** argv, Options* options) {
   app.add_option("--allow-metrics", options->allow_metrics, "Serve metrics (not yet available in this version)");
   app.add_option("--metrics-address", options->metrics_address, "Address of the metrics service");
   app.add_option("--metrics-port", options->metrics_port, "Port of the metrics service")->check(CLI::Range(0, 65535));
-  app.add_option("--model-control-mode", options->model_control_mode, "Model control mode")
-      ->transform(CLI::IsMember({"none"}, CLI::ignore_case));
+  app.add_option("--model-control-mode", options->model_control_mode, "Model control mode: none, poll or explicit")
+      ->transform(CLI::IsMember({"none", "poll", "explicit"}, CLI::ignore_case));
+  app.add_option("--load-model", options->load_models,
+                 "Model to load at start-up in explicit mode (repeatable; '*' = every model)")
+      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
+  app.add_option("--repository-poll-secs", options->repository_poll_secs,
+                 "Seconds between polls of the model repositories in poll mode")->check(CLI::NonNegativeNumber);
   app.add_flag("--disable-auto-complete-config", disable_auto_complete,
                "Require a complete config.pbtxt for every model");
   app.add_option("--strict-model-config", strict_model_config, "Deprecated: true disables auto-complete");
@@ -114,6 +119,15 @@ ParseOutcome ParseOptions(int argc, char** argv, Options* options) {
       std::cerr << "inferd: error: " << error << std::endl;
       return ParseOutcome::kExitFailure;
     }
+  }
+  if (!options->load_models.empty() && options->model_control_mode != "explicit") {
+    std::cerr << "inferd: error: --load-model is only allowed with --model-control-mode=explicit" << std::endl;
+    return ParseOutcome::kExitFailure;
+  }
+  bool all = std::find(options->load_models.begin(), options->load_models.end(), "*") != options->load_models.end();
+  if (all && options->load_models.size() > 1) {
+    std::cerr << "inferd: error: --load-model=* loads every model and must be the only --load-model" << std::endl;
+    return ParseOutcome::kExitFailure;
   }
   SpreadGlobalBackendConfig(options);
   options->auto_complete = !(disable_auto_complete || strict_model_config);

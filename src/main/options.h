@@ -36,7 +36,9 @@ struct Options {
   std::string metrics_address = "0.0.0.0";
   int metrics_port = 8002;
 
-  std::string model_control_mode = "none";
+  std::string model_control_mode = "none";  // none, poll or explicit (lower case)
+  std::vector<std::string> load_models;     // --load-model, explicit mode only; "*" = every model
+  int repository_poll_secs = 15;            // poll mode; 0 = no polling
   bool auto_complete = true;  // false with --disable-auto-complete-config / --strict-model-config=true
   bool strict_readiness = true;
   bool exit_on_error = true;

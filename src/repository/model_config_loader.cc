@@ -38,10 +38,14 @@ Status AutoComplete(const std::string& model_dir, BackendRegistry* backends, inf
 }  // namespace
 
 Status LoadModelConfig(const std::string& model_dir, const ConfigLoadOptions& options,
-                       BackendRegistry* backends, inference::ModelConfig* config) {
-  const std::string path = model_dir + "/config.pbtxt";
+                       BackendRegistry* backends, inference::ModelConfig* config,
+                       const inference::ModelConfig* given) {
+  // Messages name the file a failure comes from, or the load parameter.
+  const std::string path = given ? std::string("the 'config' load parameter") : model_dir + "/config.pbtxt";
   const std::string dir_name = fs::path(model_dir).filename().string();
-  if (fs::exists(path)) {
+  if (given) {
+    *config = *given;
+  } else if (fs::exists(path)) {
     INFERD_RETURN_IF_ERROR(ReadModelConfigFile(path, config));
   } else if (!options.auto_complete) {
     return Status::InvalidArg("model configuration '" + path +
@@ -50,6 +54,9 @@ Status LoadModelConfig(const std::string& model_dir, const ConfigLoadOptions& op
   }
   if (config->name().empty()) {
     config->set_name(dir_name);
+  } else if (given && config->name() != dir_name) {
+    return InFile(path, Status::InvalidArg("'name' is '" + config->name() + "' but the model to load is '" +
+                                           dir_name + "'; they must be equal"));
   } else if (config->name() != dir_name) {
     return InFile(path, Status::InvalidArg("'name' is '" + config->name() + "' but the model folder is '" +
                                            dir_name + "'; they must be equal"));

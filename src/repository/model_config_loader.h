@@ -15,7 +15,10 @@ struct ConfigLoadOptions {
   bool auto_complete = true;  // false with --disable-auto-complete-config
 };
 
+// `given`, when not null, is used instead of the folder's config.pbtxt (a
+// load request's `config` override).
 Status LoadModelConfig(const std::string& model_dir, const ConfigLoadOptions& options,
-                       BackendRegistry* backends, inference::ModelConfig* config);
+                       BackendRegistry* backends, inference::ModelConfig* config,
+                       const inference::ModelConfig* given = nullptr);
 
 }  // namespace inferd

@@ -8,6 +8,12 @@
 namespace inferd {
 namespace fs = std::filesystem;
 
+bool ParseVersionFolderName(const std::string& name, int64_t* version) {
+  auto [end, err] = std::from_chars(name.data(), name.data() + name.size(), *version);
+  bool numeric = err == std::errc() && end == name.data() + name.size() && *version >= 0;
+  return numeric && !(name.size() > 1 && name[0] == '0');
+}
+
 std::vector<int64_t> ListVersionFolders(const std::string& model_dir, std::vector<std::string>* ignored) {
   static const std::set<std::string> kNeverVersions = {"configs", "warmup", "initial_state"};
   std::vector<int64_t> versions;
@@ -17,9 +23,7 @@ std::vector<int64_t> ListVersionFolders(const std::string& model_dir, std::vecto
     std::string name = entry.path().filename().string();
     if (kNeverVersions.count(name)) continue;
     int64_t version = 0;
-    auto [end, err] = std::from_chars(name.data(), name.data() + name.size(), version);
-    bool numeric = err == std::errc() && end == name.data() + name.size() && version >= 0;
-    if (!numeric || (name.size() > 1 && name[0] == '0')) {
+    if (!ParseVersionFolderName(name, &version)) {
       if (ignored) ignored->push_back(name);
       continue;
     }

@@ -9,6 +9,10 @@
 
 namespace inferd {
 
+// The version a sub-folder name stands for: a plain decimal number without
+// leading zeros. False for any other name.
+bool ParseVersionFolderName(const std::string& name, int64_t* version);
+
 // Numeric sub-folder names of `model_dir`, ascending. Names that are not
 // plain decimal numbers, or carry a leading zero, are skipped and reported
 // in `ignored`.

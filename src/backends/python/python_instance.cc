@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include "backends/python/stub_messages.h"
+#include "core/base64.h"
 #include "config/config_json.h"
 #include "core/logging.h"
 
@@ -585,9 +586,36 @@ void PythonInstance::OnControl(const rapidjson::Value& header) {
     int64_t version = -1;
     if (!version_text.empty()) version = std::atoll(version_text.c_str());
     ready = services_ && services_->is_model_ready && services_->is_model_ready(model, version);
+  } else if (action == "unload_model" && model == model_name_) {
+    // The unload would wait for its own request, the one asking, to finish.
+    ok = false;
+    message = "unload_model: a model cannot unload itself ('" + model_name_ + "')";
+  } else if (action == "load_model" && services_ && services_->load_model) {
+    ModelLoadOverrides overrides;
+    Status status = AddLoadParameter("config", JsonString(header, "config"), &overrides);
+    const rapidjson::Value* files = JsonMember(header, "files");
+    if (files && files->IsObject()) {
+      for (const auto& file : files->GetObject()) {
+        std::string content;
+        if (!status.ok()) break;
+        if (!file.value.IsString() || !Base64Decode(file.value.GetString(), &content)) {
+          status = Status::InvalidArg(std::string("load_model: file '") + file.name.GetString() + "' is not base64");
+        } else {
+          status = AddLoadParameter(file.name.GetString(), std::move(content), &overrides);
+        }
+      }
+    }
+    if (status.ok()) status = services_->load_model(model, overrides);
+    ok = status.ok();
+    message = status.message();
+  } else if (action == "unload_model" && services_ && services_->unload_model) {
+    const rapidjson::Value* dependents = JsonMember(header, "unload_dependents");
+    Status status = services_->unload_model(model, dependents && dependents->IsBool() && dependents->GetBool());
+    ok = status.ok();
+    message = status.message();
   } else {
     ok = false;
-    message = action + " is not allowed: the server runs with model control mode 'none'";
+    message = action + " is not available in this server";
   }
   rapidjson::StringBuffer buffer;
   JsonWriter w(buffer);

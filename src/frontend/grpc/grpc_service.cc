@@ -147,6 +147,7 @@ grpc::ServerUnaryReactor* GrpcService::RepositoryIndex(Context* context, const i
   for (const IndexRow& row : IndexRows(server_->RepositoryIndex(), request->ready())) {
     auto* entry = response->add_models();
     entry->set_name(row.name);
+    if (row.name_only) continue;
     entry->set_version(row.version);
     entry->set_state(ModelStateName(row.state));
     entry->set_reason(row.reason);
@@ -160,7 +161,24 @@ grpc::ServerUnaryReactor* GrpcService::RepositoryModelLoad(Context* context,
   if (!request->repository_name().empty()) {
     return Reply(context, Status::Unsupported("'repository_name' specification is not supported"));
   }
-  return Reply(context, ModelControlNotAllowed());
+  if (server_->model_control_mode() != ModelControlMode::kExplicit) return Reply(context, ModelControlNotAllowed());
+  ModelLoadOverrides overrides;
+  using Choice = inference::ModelRepositoryParameter;
+  for (const auto& [key, value] : request->parameters()) {
+    Status status;
+    if (key == "config" && value.parameter_choice_case() != Choice::kStringParam) {
+      status = Status::InvalidArg("load parameter 'config' must be a string_param");
+    } else if (key != "config" && IsLoadParameter(key) && value.parameter_choice_case() != Choice::kBytesParam) {
+      status = Status::InvalidArg("load parameter '" + key + "' must be a bytes_param");
+    } else {
+      status = AddLoadParameter(key, key == "config" ? value.string_param() : value.bytes_param(), &overrides);
+    }
+    if (!status.ok()) return Reply(context, status);
+  }
+  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  server_->LoadModelAsync(request->model_name(), std::move(overrides),
+                          [reactor](Status status) { reactor->Finish(ToGrpcStatus(status)); });
+  return reactor;
 }
 
 grpc::ServerUnaryReactor* GrpcService::RepositoryModelUnload(Context* context,
@@ -169,7 +187,19 @@ grpc::ServerUnaryReactor* GrpcService::RepositoryModelUnload(Context* context,
   if (!request->repository_name().empty()) {
     return Reply(context, Status::Unsupported("'repository_name' specification is not supported"));
   }
-  return Reply(context, ModelControlNotAllowed());
+  if (server_->model_control_mode() != ModelControlMode::kExplicit) return Reply(context, ModelControlNotAllowed());
+  bool unload_dependents = false;
+  auto found = request->parameters().find("unload_dependents");
+  if (found != request->parameters().end()) {
+    if (found->second.parameter_choice_case() != inference::ModelRepositoryParameter::kBoolParam) {
+      return Reply(context, Status::InvalidArg("unload parameter 'unload_dependents' must be a bool_param"));
+    }
+    unload_dependents = found->second.bool_param();
+  }
+  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  server_->UnloadModelAsync(request->model_name(), unload_dependents,
+                            [reactor](Status status) { reactor->Finish(ToGrpcStatus(status)); });
+  return reactor;
 }
 
 grpc::ServerUnaryReactor* GrpcService::SystemSharedMemoryStatus(Context* context,

@@ -10,6 +10,7 @@
 #include "frontend/http/infer_request_reader.h"
 #include "frontend/http/infer_response_writer.h"
 #include "frontend/http/metadata_json.h"
+#include "frontend/http/repository_json.h"
 #include "frontend/http/stats_json.h"
 
 namespace inferd {
@@ -120,7 +121,7 @@ void HttpApi::HandleRepository(const HttpRequest& request, const std::vector<std
     if (parts.size() == 6) {
       return reply(HttpReply::Error(501, "'repository_name' specification is not supported"));
     }
-    return reply(ErrorReply(ModelControlNotAllowed()));
+    return HandleModelControl(request, parts[3], action, std::move(reply));
   }
   bool ready_only = false;
   if (!request.body->empty()) {
@@ -135,6 +136,26 @@ void HttpApi::HandleRepository(const HttpRequest& request, const std::vector<std
     }
   }
   reply(HttpReply::Json(200, RepositoryIndexJson(server_->RepositoryIndex(), ready_only)));
+}
+
+void HttpApi::HandleModelControl(const HttpRequest& request, const std::string& encoded_model,
+                                 const std::string& action, HttpReplyFn reply) {
+  if (server_->model_control_mode() != ModelControlMode::kExplicit) return reply(ErrorReply(ModelControlNotAllowed()));
+  std::string model;
+  if (!PercentDecode(encoded_model, &model)) return reply(HttpReply::Error(404, "Not Found"));
+  auto answer = [reply = std::move(reply)](Status status) {
+    reply(status.ok() ? HttpReply::Empty(200) : ErrorReply(status));
+  };
+  if (action == "load") {
+    ModelLoadOverrides overrides;
+    Status status = ReadLoadRequestJson(*request.body, &overrides);
+    if (!status.ok()) return answer(status);
+    return server_->LoadModelAsync(std::move(model), std::move(overrides), std::move(answer));
+  }
+  bool unload_dependents = false;
+  Status status = ReadUnloadRequestJson(*request.body, &unload_dependents);
+  if (!status.ok()) return answer(status);
+  server_->UnloadModelAsync(std::move(model), unload_dependents, std::move(answer));
 }
 
 void HttpApi::HandleModel(const HttpRequest& request, const std::string& model_name, int64_t version,

@@ -24,6 +24,9 @@ class HttpApi : public HttpHandler {
   void HandleModel(const HttpRequest& request, const std::string& model, int64_t version,
                    const std::string& action, HttpReplyFn reply);
   void HandleRepository(const HttpRequest& request, const std::vector<std::string>& parts, HttpReplyFn reply);
+  // POST /v2/repository/models/<model>/(load|unload); `action` is which.
+  void HandleModelControl(const HttpRequest& request, const std::string& encoded_model, const std::string& action,
+                          HttpReplyFn reply);
   void HandleInfer(const HttpRequest& request, const std::string& model, int64_t version, HttpReplyFn reply);
 
   Server* server_;

@@ -79,6 +79,10 @@ std::string RepositoryIndexJson(const std::vector<ModelStatus>& models, bool rea
     w.StartObject();
     w.Key("name");
     String(&w, row.name);
+    if (row.name_only) {
+      w.EndObject();
+      continue;
+    }
     if (!row.version.empty()) {
       w.Key("version");
       String(&w, row.version);

@@ -14,7 +14,8 @@ std::string ServerMetadataJson(const Server& server);
 std::string ModelMetadataJson(const inference::ModelConfig& config, const std::vector<int64_t>& versions);
 
 // POST /v2/repository/index: one entry per model version (or per model whose
-// configuration failed); `ready_only` keeps READY entries.
+// configuration failed, or just the name of a model never loaded);
+// `ready_only` keeps READY entries.
 std::string RepositoryIndexJson(const std::vector<ModelStatus>& models, bool ready_only);
 
 }  // namespace inferd
