@@ -15,6 +15,8 @@
 
 namespace inferd {
 
+class CustomMetricRegistry;
+
 // A request or response parameter value, as KServe allows them.
 using ParameterValue = std::variant<bool, int64_t, uint64_t, double, std::string>;
 using Parameters = std::vector<std::pair<std::string, ParameterValue>>;
@@ -60,6 +62,8 @@ using StreamCallback =
 struct InferenceServices {
   std::function<void(std::unique_ptr<InferenceRequest>, StreamCallback)> infer;
   std::function<bool(const std::string& model, int64_t version)> is_model_ready;
+  // Where models' own metrics (Python MetricFamily) are kept; null: none.
+  CustomMetricRegistry* custom_metrics = nullptr;
 };
 
 }  // namespace inferd
