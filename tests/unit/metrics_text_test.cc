@@ -116,8 +116,9 @@ TEST(ModelMetrics, CounterLatenciesOffRemovesTheDurationCounters) {
 
 TEST(ModelMetrics, MetricTagsBecomeUnderscoreLabels) {
   PrometheusText text;
-  RenderModelMetrics({{"m", 2, {{"team", "vision"}}, ModelStats().Snapshot()}}, {}, &text);
-  EXPECT_TRUE(Contains(text.text(), "nv_inference_count{_team=\"vision\",model=\"m\",version=\"2\"} 0\n"));
+  RenderModelMetrics({{"m", 2, {{"team", "vision"}, {"cost-center", "7"}}, ModelStats().Snapshot()}}, {}, &text);
+  EXPECT_TRUE(Contains(text.text(),
+                       "nv_inference_count{_cost_center=\"7\",_team=\"vision\",model=\"m\",version=\"2\"} 0\n"));
 }
 
 TEST(ModelMetrics, HeadersWithoutModelsAndSeriesPerVersion) {

@@ -1,6 +1,7 @@
 #include "frontend/metrics/model_metrics.h"
 
 #include <algorithm>
+#include <cctype>
 #include <functional>
 
 namespace inferd {
@@ -65,9 +66,19 @@ constexpr const char* kFailure = "nv_inference_request_failure";
 constexpr const char* kPending = "nv_inference_pending_request_count";
 constexpr const char* kLoad = "nv_model_load_duration_secs";
 
+// A metric_tags key as a label name: characters Prometheus does not allow
+// in label names become '_'.
+std::string TagLabel(const std::string& key) {
+  std::string label = "_" + key;
+  for (char& c : label) {
+    if (!std::isalnum(static_cast<unsigned char>(c))) c = '_';
+  }
+  return label;
+}
+
 MetricLabels LabelsOf(const ModelMetricsRow& row) {
   MetricLabels labels;
-  for (const auto& [key, value] : row.tags) labels["_" + key] = value;
+  for (const auto& [key, value] : row.tags) labels[TagLabel(key)] = value;
   labels["model"] = row.name;
   labels["version"] = std::to_string(row.version);
   return labels;
