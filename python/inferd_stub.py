@@ -22,7 +22,7 @@ if _HERE not in sys.path:
     sys.path.insert(0, _HERE)
 
 import triton_python_backend_utils as pb_utils  # noqa: E402  (needs _HERE on sys.path)
-from inferd_pb import model_loader, runtime  # noqa: E402
+from inferd_pb import metrics, model_loader, runtime  # noqa: E402
 from inferd_pb.channel import Channel, ChannelClosed  # noqa: E402
 from inferd_pb.executor import Executor, describe_exception  # noqa: E402
 from inferd_pb.model_config import ModelConfig  # noqa: E402
@@ -72,6 +72,7 @@ class Stub:
             rt.version_dir = header.get("version_dir") or os.path.dirname(header["model_path"])
             rt.model_dir = header.get("model_dir") or os.path.dirname(rt.version_dir)
             rt.input_segment.use(header.get("input_segment"), header.get("input_segment_size"))
+            rt.metrics_store = metrics.server_store(rt)
             model_class = model_loader.load_model_class(
                 header["model_path"], rt.model_dir, rt.version_dir)
             model = model_class()

@@ -6,10 +6,11 @@ sees the same names as under Triton (Triton's Python backend API).
 
 Differences from Triton on this CPU-only server:
   * tensors are always in CPU memory (`is_cpu()` is True, GPU preferred memory is ignored);
-  * MetricFamily keeps its values locally and does not export them (see inferd_pb.metrics);
   * request cancellation is not reported (`is_cancelled()` is always False) and
     ResponseIterator.cancel() only stops the local iteration;
-  * request rescheduling (TRITONSERVER_REQUEST_RELEASE_RESCHEDULE) is not supported.
+  * request rescheduling (TRITONSERVER_REQUEST_RELEASE_RESCHEDULE) is not supported;
+  * custom metrics stay on /metrics until the model instance ends, also when the
+    MetricFamily or Metric object is deleted earlier (see inferd_pb.metrics).
 """
 
 import numpy as np

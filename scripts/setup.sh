@@ -13,7 +13,7 @@ DEB_PACKAGES=(
   libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler
   libboost-dev rapidjson-dev zlib1g-dev libcli11-dev libgtest-dev
   python3-pytest python3-requests python3-numpy python3-torch python3-onnx
-  python3-grpcio python3-protobuf python3-opencv
+  python3-grpcio python3-protobuf python3-opencv python3-prometheus-client
   python3-dev pybind11-dev libtorch-dev
 )
 

@@ -18,7 +18,7 @@ message loop. The modules in this package each do one job:
     logger        Logger
     control       load_model / unload_model / is_model_ready / get_model_dir
     model_config  ModelConfig used by auto_complete_config
-    metrics       MetricFamily (kept locally, not exported)
+    metrics       MetricFamily, Metric (held by the server, exported on /metrics)
     model_loader  importing model.py the way Triton does
     batch         the requests of one execute message and where their responses go
     executor      calling TritonPythonModel.execute and answering the server

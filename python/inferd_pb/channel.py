@@ -75,8 +75,8 @@ class Channel:
     # --- receiving --------------------------------------------------------------------
 
     def expect(self, kind, ident):
-        """Registers interest in replies ("bls_result"/"control_result", id) before sending
-        the request, so a fast reply is not dropped."""
+        """Registers interest in replies ("bls_result"/"control_result"/"metric_result", id)
+        before sending the request, so a fast reply is not dropped."""
         with self._cond:
             self._replies[(kind, ident)] = collections.deque()
 
@@ -139,6 +139,8 @@ class Channel:
             queue = self._replies.get((kind, header.get("bls_id")))
         elif kind == "control_result":
             queue = self._replies.get((kind, header.get("control_id")))
+        elif kind == "metric_result":
+            queue = self._replies.get((kind, header.get("request_id")))
         else:
             queue = self._requests
         if queue is not None:

@@ -22,6 +22,9 @@ class Runtime:
         # BLS works only once the instance serves requests: not during initialize,
         # auto_complete_config or finalize (as in Triton).
         self.bls_allowed = False
+        # Where pb_utils.MetricFamily keeps values: the server's, once this stub runs a
+        # model instance (not in the auto_complete_config stub); None = in this process.
+        self.metrics_store = None
         self._ids = itertools.count(1)
 
     def next_id(self):

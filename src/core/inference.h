@@ -16,6 +16,8 @@
 
 namespace inferd {
 
+class CustomMetricRegistry;
+
 // A request or response parameter value, as KServe allows them.
 using ParameterValue = std::variant<bool, int64_t, uint64_t, double, std::string>;
 using Parameters = std::vector<std::pair<std::string, ParameterValue>>;
@@ -65,6 +67,8 @@ struct InferenceServices {
   // they block until done and answer as the load and unload API does.
   std::function<Status(const std::string& model, const ModelLoadOverrides& overrides)> load_model;
   std::function<Status(const std::string& model, bool unload_dependents)> unload_model;
+  // Where models' own metrics (Python MetricFamily) are kept; null: none.
+  CustomMetricRegistry* custom_metrics = nullptr;
 };
 
 }  // namespace inferd

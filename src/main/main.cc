@@ -9,11 +9,13 @@
 #include <thread>
 
 #include "backends/backend_registry.h"
+#include "core/custom_metrics.h"
 #include "core/logging.h"
 #include "core/server.h"
 #include "frontend/grpc/grpc_server.h"
 #include "frontend/http/http_api.h"
 #include "frontend/http/http_server.h"
+#include "frontend/metrics/metrics_service.h"
 #include "main/model_table.h"
 #include "main/options.h"
 #include "repository/model_manager.h"
@@ -51,10 +53,11 @@ int Run(const Options& options) {
   ApplyLogOptions(options);
   sigset_t signals = BlockShutdownSignals();
   LOG_INFO << "inferd " << kInferdVersion << " starting";
-  if (options.allow_metrics) LOG_WARNING << "metrics are not available in this version; --metrics-port is ignored";
 
+  CustomMetricRegistry custom_metrics(BuiltinMetricNames());
   BackendRegistry backends(options.backend_config);
   backends.RegisterBuiltinBackends();
+  backends.services().custom_metrics = &custom_metrics;
   ModelManagerOptions manager_options;
   manager_options.repositories = options.model_repositories;
   manager_options.config.auto_complete = options.auto_complete;
@@ -129,6 +132,22 @@ int Run(const Options& options) {
     LOG_INFO << "Started GRPCInferenceService at " << options.grpc_address << ":" << grpc.port();
   }
 
+  MetricsServiceOptions metrics_options;
+  metrics_options.address = options.metrics_address;
+  metrics_options.port = options.metrics_port;
+  metrics_options.interval = std::chrono::milliseconds(options.metrics_interval_ms);
+  metrics_options.cpu_metrics = options.allow_cpu_metrics;
+  metrics_options.model.counter_latencies = options.metrics_counter_latencies;
+  MetricsService metrics(metrics_options, &server, &custom_metrics);
+  if (options.allow_metrics) {
+    Status started = metrics.Start();
+    if (!started.ok()) {
+      LOG_ERROR << started.message();
+      return 1;
+    }
+    LOG_INFO << "Started Metrics Service at " << options.metrics_address << ":" << metrics.port();
+  }
+
   int signal = 0;
   sigwait(&signals, &signal);
   LOG_INFO << "received " << (signal == SIGINT ? "SIGINT" : "SIGTERM") << ", shutting down";
@@ -144,6 +163,7 @@ int Run(const Options& options) {
   }
   http.Stop();
   grpc.Stop();
+  metrics.Stop();
   models.UnloadAll();  // runs each model's finalize
   LOG_INFO << "inferd stopped";
   return 0;

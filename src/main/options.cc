@@ -3,6 +3,7 @@
 #include <CLI/CLI.hpp>
 
 #include <algorithm>
+#include <cctype>
 #include <iostream>
 
 namespace inferd {
@@ -35,6 +36,27 @@ void SpreadGlobalBackendConfig(Options* options) {
   }
 }
 
+// --metrics-config=<key>=<value>; inferd knows counter_latencies only.
+bool AddMetricsConfig(const std::string& text, Options* options, std::string* error) {
+  size_t equals = text.find('=');
+  std::string key = text.substr(0, equals);
+  std::string value = equals == std::string::npos ? "" : text.substr(equals + 1);
+  std::transform(value.begin(), value.end(), value.begin(), [](unsigned char c) { return std::tolower(c); });
+  if (key != "counter_latencies") {
+    *error = "--metrics-config: unknown or unsupported key '" + key + "' (supported: counter_latencies=<bool>)";
+    return false;
+  }
+  if (value == "true" || value == "1") {
+    options->metrics_counter_latencies = true;
+  } else if (value == "false" || value == "0") {
+    options->metrics_counter_latencies = false;
+  } else {
+    *error = "--metrics-config: counter_latencies expects true or false, got '" + text + "'";
+    return false;
+  }
+  return true;
+}
+
 }  // namespace
 
 ParseOutcome ParseOptions(int argc, char** argv, Options* options) {
@@ -43,6 +65,7 @@ ParseOutcome ParseOptions(int argc, char** argv, Options* options) {
   // flags opt back into collecting every value.
   app.option_defaults()->always_capture_default()->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
   std::vector<std::string> backend_configs;
+  std::vector<std::string> metrics_configs;
   bool disable_auto_complete = false;
   bool strict_model_config = false;
 
@@ -75,9 +98,16 @@ ParseOutcome ParseOptions(int argc, char** argv, Options* options) {
                  "Minimum milliseconds between received pings without data")->check(CLI::NonNegativeNumber);
   app.add_option("--grpc-http2-max-ping-strikes", options->grpc_http2_max_ping_strikes,
                  "Bad pings tolerated before closing (0 = unlimited)")->check(CLI::NonNegativeNumber);
-  app.add_option("--allow-metrics", options->allow_metrics, "Serve metrics (not yet available in this version)");
-  app.add_option("--metrics-address", options->metrics_address, "Address of the metrics service");
+  app.add_option("--allow-metrics", options->allow_metrics, "Serve Prometheus metrics");
+  app.add_option("--metrics-address", options->metrics_address,
+                 "Address of the metrics service (default: the HTTP address)");
   app.add_option("--metrics-port", options->metrics_port, "Port of the metrics service")->check(CLI::Range(0, 65535));
+  app.add_option("--metrics-interval-ms", options->metrics_interval_ms,
+                 "Milliseconds between refreshes of the CPU and memory metrics")->check(CLI::PositiveNumber);
+  app.add_option("--allow-cpu-metrics", options->allow_cpu_metrics, "Export CPU utilization and memory metrics");
+  app.add_option("--allow-gpu-metrics", options->allow_gpu_metrics, "Accepted for compatibility (no GPU metrics)");
+  app.add_option("--metrics-config", metrics_configs, "<key>=<value> (repeatable): counter_latencies=<bool>")
+      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
   app.add_option("--model-control-mode", options->model_control_mode, "Model control mode: none, poll or explicit")
       ->transform(CLI::IsMember({"none", "poll", "explicit"}, CLI::ignore_case));
   app.add_option("--load-model", options->load_models,
@@ -129,6 +159,14 @@ ParseOutcome ParseOptions(int argc, char** argv, Options* options) {
     std::cerr << "inferd: error: --load-model=* loads every model and must be the only --load-model" << std::endl;
     return ParseOutcome::kExitFailure;
   }
+  for (const auto& text : metrics_configs) {
+    std::string error;
+    if (!AddMetricsConfig(text, options, &error)) {
+      std::cerr << "inferd: error: " << error << std::endl;
+      return ParseOutcome::kExitFailure;
+    }
+  }
+  if (options->metrics_address.empty()) options->metrics_address = options->http_address;
   SpreadGlobalBackendConfig(options);
   options->auto_complete = !(disable_auto_complete || strict_model_config);
   return ParseOutcome::kRun;

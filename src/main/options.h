@@ -31,10 +31,13 @@ struct Options {
   int grpc_http2_min_recv_ping_interval_without_data_ms = 300000;
   int grpc_http2_max_ping_strikes = 2;
 
-  // Accepted for compatibility; the metrics service comes later.
   bool allow_metrics = true;
-  std::string metrics_address = "0.0.0.0";
+  std::string metrics_address;  // empty: the HTTP address
   int metrics_port = 8002;
+  int metrics_interval_ms = 2000;
+  bool allow_cpu_metrics = true;
+  bool allow_gpu_metrics = true;  // accepted; there are no GPU metrics
+  bool metrics_counter_latencies = true;  // --metrics-config counter_latencies
 
   std::string model_control_mode = "none";  // none, poll or explicit (lower case)
   std::vector<std::string> load_models;     // --load-model, explicit mode only; "*" = every model

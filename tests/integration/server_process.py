@@ -39,6 +39,7 @@ class ServerProcess:
         self.metrics_port = free_port()
         self.url = f"http://127.0.0.1:{self.http_port}"
         self.grpc_target = f"127.0.0.1:{self.grpc_port}"
+        self.metrics_url = f"http://127.0.0.1:{self.metrics_port}/metrics"
         self.proc = None
         self._log_file = None
 

@@ -299,22 +299,57 @@ def test_logger_outside_a_stub_writes_to_stderr(capsys):
     assert "hello" in err and "careful" in err and "test_pb_utils.py" in err
 
 
-def test_metrics_are_kept_locally():
-    counter = pb_utils.MetricFamily("c", "a counter", pb_utils.MetricFamily.COUNTER).Metric(
+def test_metrics_are_kept_locally_outside_a_stub():
+    counter = pb_utils.MetricFamily("local_c", "a counter", pb_utils.MetricFamily.COUNTER).Metric(
         labels={"k": "v"})
     counter.increment(2)
-    counter.increment(3)
+    counter.increment(np.float32(3))
     assert counter.value() == 5
-    with pytest.raises(pb_utils.TritonModelException):
-        counter.increment(-1)
-    gauge = pb_utils.MetricFamily("g", "a gauge", pb_utils.MetricFamily.GAUGE).Metric()
+    same = pb_utils.MetricFamily("local_c", "other text", pb_utils.MetricFamily.COUNTER).Metric(
+        labels={"k": "v"})
+    same.increment(1)
+    assert counter.value() == 6  # same family and labels: one series, as on the server
+    gauge = pb_utils.MetricFamily("local_g", "a gauge", pb_utils.MetricFamily.GAUGE).Metric()
     gauge.set(7)
     gauge.increment(-2)
     assert gauge.value() == 5
-    family = pb_utils.MetricFamily("h", "a histogram", pb_utils.MetricFamily.HISTOGRAM)
-    with pytest.raises(pb_utils.TritonModelException):
-        family.Metric()
-    histogram = family.Metric(buckets=[1.0, 10.0])
+    histogram = pb_utils.MetricFamily(
+        "local_h", "a histogram", pb_utils.MetricFamily.HISTOGRAM).Metric(buckets=[1.0, 10.0])
     histogram.observe(0.5)
     histogram.observe(5)
-    assert histogram.value() == 5.5
+
+
+def _raises(call, *texts):
+    with pytest.raises(pb_utils.TritonModelException) as caught:
+        call()
+    for text in texts:
+        assert text in str(caught.value), str(caught.value)
+
+
+def test_metric_misuse_raises_like_triton():
+    family = pb_utils.MetricFamily
+    counter = family("misuse_c", "", family.COUNTER).Metric()
+    gauge = family("misuse_g", "", family.GAUGE).Metric()
+    histogram_family = family("misuse_h", "", family.HISTOGRAM)
+    histogram = histogram_family.Metric(buckets=[1, 2])
+    _raises(lambda: counter.increment(-1), "Failed to increment metric value", "non-negative")
+    _raises(lambda: counter.set(1), "Failed to set metric value", "counter")
+    _raises(lambda: counter.observe(1), "Failed to observe metric value", "counter")
+    _raises(lambda: gauge.observe(1), "Failed to observe metric value", "gauge")
+    _raises(lambda: histogram.increment(1), "Failed to increment metric value", "histogram")
+    _raises(lambda: histogram.set(1), "Failed to set metric value", "histogram")
+    _raises(lambda: histogram.value(), "Failed to get metric value", "histogram")
+    _raises(lambda: counter.increment("1"), "expects a number")
+    _raises(lambda: histogram_family.Metric(), "needs buckets")
+    _raises(lambda: histogram_family.Metric(buckets=[2, 1]), "strictly increasing")
+    _raises(lambda: family("misuse_c2", "", family.COUNTER).Metric(buckets=[1]),
+            "only allowed for histogram")
+    _raises(lambda: family("misuse_g", "", family.COUNTER), "already exists as a gauge")
+    _raises(lambda: family("misuse_x", "", 7), "kind must be")
+    _raises(lambda: family("", "", family.GAUGE), "non-empty str")
+    _raises(lambda: gauge_family_metric_with_bad_labels(), "dict of str -> str")
+
+
+def gauge_family_metric_with_bad_labels():
+    return pb_utils.MetricFamily("misuse_l", "", pb_utils.MetricFamily.GAUGE).Metric(
+        labels={"k": 1})

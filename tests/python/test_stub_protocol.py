@@ -466,6 +466,107 @@ def test_model_control_messages(server, tmp_path):
     server.finalize()
 
 
+METRICS_MODEL = """
+    import numpy as np
+    import triton_python_backend_utils as pb_utils
+
+    # Module code runs in the auto_complete_config stub too, where metrics stay local.
+    IMPORTS = pb_utils.MetricFamily("imports", "", pb_utils.MetricFamily.COUNTER).Metric()
+    IMPORTS.increment(1)
+
+    class TritonPythonModel:
+        def initialize(self, args):
+            family = pb_utils.MetricFamily("hits", "Hits", pb_utils.MetricFamily.COUNTER)
+            self.hits = family.Metric(labels={"route": "a"})
+            self.again = family.Metric(labels={"route": "a"})  # known: no second create
+
+        def execute(self, requests):
+            self.hits.increment(2)
+            self.again.increment(float("inf"))
+            out = np.array([self.hits.value()], dtype=np.float64)
+            return [pb_utils.InferenceResponse([pb_utils.Tensor("OUT", out)])]
+"""
+
+
+def test_metric_messages(server, tmp_path):
+    path = model(tmp_path, METRICS_MODEL)
+    version_dir = os.path.dirname(path)
+    server.send({"type": "init", "model_path": path, "model_dir": os.path.dirname(version_dir),
+                 "version_dir": version_dir, "args": {}, "decoupled": False,
+                 "input_segment": server.input_segment, "input_segment_size": server.input_size})
+    header, _ = server.recv()
+    assert header["op"] == "family" and header["name"] == "imports"
+    server.send({"type": "metric_result", "request_id": header["request_id"], "ok": True,
+                 "message": ""})
+    header, _ = server.recv()
+    assert header["op"] == "create"
+    server.send({"type": "metric_result", "request_id": header["request_id"], "ok": True,
+                 "message": ""})
+    header, _ = server.recv()
+    assert header["op"] == "increment" and header["value"] == 1.0
+    header, _ = server.recv()
+    assert header == {"type": "metric", "op": "family", "name": "hits", "description": "Hits",
+                      "kind": "COUNTER", "request_id": header["request_id"]}
+    server.send({"type": "metric_result", "request_id": header["request_id"], "ok": True,
+                 "message": ""})
+    header, _ = server.recv()
+    assert header["op"] == "create" and header["family"] == "hits"
+    assert header["labels"] == {"route": "a"} and "buckets" not in header
+    metric_id = header["metric_id"]
+    server.send({"type": "metric_result", "request_id": header["request_id"], "ok": True,
+                 "message": ""})
+    assert server.recv()[0] == {"type": "init_done"}
+
+    execute(server, request_entry([]))
+    assert server.recv()[0] == {"type": "metric", "op": "increment", "metric_id": metric_id,
+                                "value": 2.0}
+    assert server.recv()[0] == {"type": "metric", "op": "increment", "metric_id": metric_id,
+                                "value": "+Inf"}
+    header, _ = server.recv()
+    assert header["op"] == "value" and header["metric_id"] == metric_id
+    server.send({"type": "metric_result", "request_id": header["request_id"], "ok": True,
+                 "message": "", "value": 12.5})
+    header, blob = server.recv()
+    assert server.outputs(header["responses"][0], blob)["OUT"].tolist() == [12.5]
+    server.finalize()
+
+
+def test_metrics_stay_local_in_the_auto_complete_stub(server, tmp_path):
+    path = model(tmp_path, METRICS_MODEL, name="ac_metrics")
+    server.send({"type": "auto_complete", "model_path": path,
+                 "model_dir": os.path.dirname(os.path.dirname(path)),
+                 "version_dir": os.path.dirname(path),
+                 "config": json.dumps({"name": "ac_metrics"})})
+    header, _ = server.recv()
+    assert header["type"] == "auto_complete_done"  # no metric message came first
+    server.finalize()
+
+
+def test_metric_errors_from_the_server_raise(server, tmp_path):
+    source = """
+        import triton_python_backend_utils as pb_utils
+
+        class TritonPythonModel:
+            def initialize(self, args):
+                pb_utils.MetricFamily("taken", "", pb_utils.MetricFamily.GAUGE)
+
+            def execute(self, requests):
+                return []
+    """
+    path = model(tmp_path, source)
+    version_dir = os.path.dirname(path)
+    server.send({"type": "init", "model_path": path, "model_dir": os.path.dirname(version_dir),
+                 "version_dir": version_dir, "args": {}, "decoupled": False,
+                 "input_segment": server.input_segment, "input_segment_size": server.input_size})
+    header, _ = server.recv()
+    server.send({"type": "metric_result", "request_id": header["request_id"], "ok": False,
+                 "message": "metric family 'taken' already exists as a counter, not a gauge"})
+    header, _ = server.recv_skipping_logs()
+    assert header["type"] == "error"
+    assert ("Error when creating MetricFamily: metric family 'taken' already exists as a "
+            "counter, not a gauge") in header["message"]
+
+
 IMPORT_MODEL = """
     import helper
     from . import helper as relative_helper

@@ -139,6 +139,7 @@ Status PythonInstance::EnsureInputSegment(size_t bytes, bool* changed) {
 
 Status PythonInstance::StartStub() {
   if (reader_.joinable()) reader_.join();  // the previous stub's reader has ended
+  metrics_ = std::make_unique<StubMetrics>(services_ ? services_->custom_metrics : nullptr);
   std::unique_ptr<StubProcess> stub;
   INFERD_RETURN_IF_ERROR(StubProcess::Start({settings_.stub_path, settings_.python_dir, shm_prefix_}, &stub));
   // A fresh input segment for every stub: a crashed stub's names were removed.
@@ -366,6 +367,8 @@ void PythonInstance::Dispatch(Frame frame) {
     OnControl(header);
   } else if (type == "response") {
     OnDecoupledResponse(header, frame.blob);
+  } else if (type == "metric") {
+    OnMetric(header);
   } else {
     std::lock_guard<std::mutex> lock(mutex_);
     if (!awaiting_.empty() && (type == awaiting_ || type == "error")) {
@@ -637,6 +640,17 @@ void PythonInstance::OnControl(const rapidjson::Value& header) {
     stub = stub_.get();
   }
   (void)stub->channel().Send(buffer.GetString());
+}
+
+void PythonInstance::OnMetric(const rapidjson::Value& header) {
+  std::optional<std::string> reply = metrics_->Handle(header);
+  if (!reply) return;
+  StubProcess* stub;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    stub = stub_.get();
+  }
+  (void)stub->channel().Send(*reply);
 }
 
 }  // namespace inferd

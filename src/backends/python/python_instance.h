@@ -25,6 +25,7 @@
 #include "backends/backend.h"
 #include "backends/python/python_settings.h"
 #include "backends/python/shm_segment.h"
+#include "backends/python/stub_metrics.h"
 #include "backends/python/stub_process.h"
 
 namespace inferd {
@@ -61,6 +62,7 @@ class PythonInstance : public ModelInstance {
   void Dispatch(Frame frame);
   void OnBls(const rapidjson::Value& header, const Buffer& blob);
   void OnControl(const rapidjson::Value& header);
+  void OnMetric(const rapidjson::Value& header);
   void OnDecoupledResponse(const rapidjson::Value& header, const Buffer& blob);
   // Fails everything in flight after the stub is gone.
   void OnStubGone(const std::string& why);
@@ -79,6 +81,7 @@ class PythonInstance : public ModelInstance {
   std::string shm_prefix_;
 
   std::shared_ptr<StubProcess> stub_;  // shared with BLS callbacks still in flight
+  std::unique_ptr<StubMetrics> metrics_;  // what the current stub created; one per stub
   std::thread reader_;
   std::unique_ptr<ShmSegment> input_segment_;
   int input_generation_ = 0;

@@ -192,12 +192,12 @@ HttpServer::~HttpServer() { Stop(); }
 Status HttpServer::Start() {
   beast::error_code ec;
   auto address = net::ip::make_address(impl_->options.address, ec);
-  if (ec) return Status::InvalidArg("invalid HTTP address '" + impl_->options.address + "'");
+  if (ec) return Status::InvalidArg("invalid " + impl_->options.name + " address '" + impl_->options.address + "'");
   tcp::endpoint endpoint(address, static_cast<unsigned short>(impl_->options.port));
   auto& acceptor = impl_->acceptor.emplace(impl_->io);
   if (acceptor.open(endpoint.protocol(), ec) || acceptor.set_option(net::socket_base::reuse_address(true), ec) ||
       acceptor.bind(endpoint, ec) || acceptor.listen(net::socket_base::max_listen_connections, ec)) {
-    return Status::Unavailable("unable to listen for HTTP on " + impl_->options.address + ":" +
+    return Status::Unavailable("unable to listen for " + impl_->options.name + " on " + impl_->options.address + ":" +
                                std::to_string(impl_->options.port) + ": " + ec.message());
   }
   impl_->bound_port = acceptor.local_endpoint().port();

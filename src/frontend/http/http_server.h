@@ -16,6 +16,7 @@
 namespace inferd {
 
 struct HttpServerOptions {
+  std::string name = "HTTP";  // the service, as error messages name it
   std::string address = "0.0.0.0";
   int port = 8000;
   int threads = 8;
