@@ -6,6 +6,7 @@ Models: python_models/custom_metrics (two instances) and python_models/metrics_m
 
 import numpy as np
 import pytest
+import requests
 
 import kserve_http as kh
 import python_models as pm
@@ -112,3 +113,20 @@ def test_same_name_and_kind_is_the_same_family(srv, http_client):
     assert result.as_numpy("RESULT")[0] == b"ok"
     # The first help text stays, as in Triton.
     assert scrape(srv)["misuse_counter"].documentation == "A counter"
+
+
+def test_unloading_a_model_removes_its_series(start_server, tmp_path):
+    repo = pm.make_repository(tmp_path / "repo", ["custom_metrics"])
+    srv = start_server([repo], ["--model-control-mode=explicit", "--load-model=custom_metrics"])
+    families = scrape(srv)
+    assert value(families, "nv_inference_count", **OWN) == 0
+    custom = [name for name, family in families.items()
+              if any(s.labels.get("model") == "custom_metrics" for s in family.samples)
+              and not name.startswith(("nv_", "inferd_"))]
+    assert custom, "the model's own families should be exported while it is loaded"
+
+    assert requests.post(f"{srv.url}/v2/repository/models/custom_metrics/unload").status_code == 200
+    families = scrape(srv)
+    left = [(name, s.labels) for name, family in families.items() for s in family.samples
+            if s.labels.get("model") == "custom_metrics"]
+    assert left == []

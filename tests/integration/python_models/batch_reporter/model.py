@@ -1,5 +1,6 @@
 """Reports how it was batched: every response carries the number of requests execute()
-received together (REQUESTS) and the number of that execute call (EXECUTION, from 1).
+received together (REQUESTS), the number of that execute call (EXECUTION, from 1) and
+the wall-clock time (time.time()) at which execute finished (FINISHED).
 VALUE comes back unchanged; execute sleeps the largest SLEEP (seconds) of its batch once."""
 
 import time
@@ -16,6 +17,7 @@ class TritonPythonModel:
         self.executions += 1
         sleep = max(float(pb_utils.get_input_tensor_by_name(r, "SLEEP").as_numpy().max()) for r in requests)
         time.sleep(sleep)
+        finished = time.time()
         responses = []
         for request in requests:
             value = pb_utils.get_input_tensor_by_name(request, "VALUE").as_numpy()
@@ -24,5 +26,6 @@ class TritonPythonModel:
                 pb_utils.Tensor("VALUE_OUT", value),
                 pb_utils.Tensor("REQUESTS", np.full((rows, 1), len(requests), dtype=np.int32)),
                 pb_utils.Tensor("EXECUTION", np.full((rows, 1), self.executions, dtype=np.int64)),
+                pb_utils.Tensor("FINISHED", np.full((rows, 1), finished, dtype=np.float64)),
             ]))
         return responses
