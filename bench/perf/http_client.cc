@@ -48,7 +48,7 @@ class HttpInferClient : public InferClient {
     parts_.push_back(body_.json);
     parts_.insert(parts_.end(), body_.blobs.begin(), body_.blobs.end());
     headers_.clear();
-    headers_.emplace_back("Content-Type", "application/octet-stream");
+    headers_.emplace_back("Content-Type", body_.blobs.empty() ? "application/json" : "application/octet-stream");
     headers_.emplace_back("Inference-Header-Content-Length", std::to_string(body_.json.size()));
     HttpExchangeTiming exchange;
     status = connection_.Exchange("POST", target_, headers_, parts_, &response_, &exchange);

@@ -172,8 +172,9 @@ Status HttpConnection::Exchange(std::string_view method, std::string_view target
   for (std::string_view part : body) length += part.size();
   std::string head;
   head.reserve(256);
-  head.append(method).append(" ").append(target).append(" HTTP/1.1\r\nHost: ").append(impl_->host);
-  head.append("\r\n");
+  const bool v6 = impl_->host.find(':') != std::string::npos;
+  head.append(method).append(" ").append(target).append(" HTTP/1.1\r\nHost: ");
+  head.append(v6 ? "[" + impl_->host + "]" : impl_->host).append(":").append(impl_->port).append("\r\n");
   for (const auto& [name, value] : headers) head.append(name).append(": ").append(value).append("\r\n");
   if (length > 0 || method == "POST") head.append("Content-Length: ").append(std::to_string(length)).append("\r\n");
   head.append("\r\n");
