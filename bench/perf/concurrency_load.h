@@ -11,6 +11,8 @@ class ConcurrencyLoad : public LoadGenerator {
   ConcurrencyLoad(ServerClient* server, const std::vector<InferPayload>* payloads) : pool_(server, payloads) {}
 
   void Start(double concurrency) override;
+  ~ConcurrencyLoad() override { Stop(); }
+
   void Stop() override { pool_.StopWorkers(); }
   RequestLog& log() override { return pool_.log(); }
 

@@ -62,7 +62,8 @@ Status ParseUrl(const std::string& url, const std::string& default_port, std::st
     host_part = rest.substr(0, colon);
     port_part = rest.substr(colon + 1);
   }
-  bool digits = !port_part.empty() && std::all_of(port_part.begin(), port_part.end(), ::isdigit);
+  bool digits = !port_part.empty() && port_part.size() <= 5 &&
+                std::all_of(port_part.begin(), port_part.end(), ::isdigit);
   if (host_part.empty() || !digits || std::stol(port_part) > 65535) {
     return Status::Error("invalid address '" + url + "' (expected <host>:<port>)");
   }

@@ -18,6 +18,8 @@ class RequestRateLoad : public LoadGenerator {
       : pool_(server, payloads), distribution_(distribution), connections_(connections) {}
 
   void Start(double rate) override;
+  ~RequestRateLoad() override { Stop(); }
+
   void Stop() override { pool_.StopWorkers(); }
   RequestLog& log() override { return pool_.log(); }
 

@@ -148,6 +148,7 @@ TEST(PerfOptions, Urls) {
   EXPECT_FALSE(ParseUrl("host:port", "1", &host, &port).ok());
   EXPECT_FALSE(ParseUrl(":8000", "1", &host, &port).ok());
   EXPECT_FALSE(ParseUrl("host:99999", "1", &host, &port).ok());
+  EXPECT_FALSE(ParseUrl("host:123456789012345678901234", "1", &host, &port).ok());
 }
 
 ReportRow Row(double level, bool stats) {
