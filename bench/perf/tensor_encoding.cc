@@ -75,7 +75,9 @@ Status AppendInteger(const std::string& datatype, const Scalar& value, std::stri
     if (!std::in_range<T>(*u)) return out_of_range(std::to_string(*u));
     AppendRaw<T>(static_cast<T>(*u), out);
   } else if (const auto* d = std::get_if<double>(&value)) {
-    if (*d != std::floor(*d)) return Status::Error("value " + std::to_string(*d) + " is not an integer for " + datatype);
+    if (*d != std::floor(*d)) {
+      return Status::Error("value " + std::to_string(*d) + " is not an integer for " + datatype);
+    }
     if (!(*d >= static_cast<double>(std::numeric_limits<T>::min()) &&
           *d <= static_cast<double>(std::numeric_limits<T>::max()))) {
       return out_of_range(std::to_string(*d));

@@ -18,7 +18,8 @@ std::string StatsJson(uint64_t count, uint64_t queue_ns, uint64_t infer_ns) {
     return "{\"count\":" + std::to_string(c) + ",\"ns\":" + std::to_string(ns) + "}";
   };
   return R"({"model_stats":[{"name":"m","version":"1","last_inference":0,"inference_count":)" +
-         std::to_string(count) + R"(,"execution_count":)" + std::to_string(count) + R"(,"inference_stats":{"success":)" +
+         std::to_string(count) + R"(,"execution_count":)" + std::to_string(count) +
+         R"(,"inference_stats":{"success":)" +
          d(count, 10 * count) + R"(,"fail":)" + d(0, 0) + R"(,"queue":)" + d(count, queue_ns) +
          R"(,"compute_input":)" + d(count, 1000 * count) + R"(,"compute_infer":)" + d(count, infer_ns) +
          R"(,"compute_output":)" + d(count, 0) + R"(,"cache_hit":)" + d(0, 0) + R"(,"cache_miss":)" + d(0, 0) +
@@ -117,7 +118,8 @@ TEST(PerfHttpInferBody, JsonInputsCarryTheirData) {
 TEST(PerfHttpInferBody, ChecksReplies) {
   HttpResponse ok;
   ok.status = 200;
-  std::string header = R"({"outputs":[{"name":"O","datatype":"FP32","shape":[1],"parameters":{"binary_data_size":4}}]})";
+  std::string header =
+      R"({"outputs":[{"name":"O","datatype":"FP32","shape":[1],"parameters":{"binary_data_size":4}}]})";
   ok.body = header + "abcd";
   ok.headers["inference-header-content-length"] = std::to_string(header.size());
   EXPECT_TRUE(CheckHttpInferResponse(ok).ok());
