@@ -1,0 +1,125 @@
+#include "perf/http_client.h"
+
+#include "perf/clock.h"
+#include "perf/http_connection.h"
+#include "perf/http_infer_body.h"
+#include "perf/kserve_json.h"
+
+namespace inferd::perf {
+namespace {
+
+std::string PercentEncode(const std::string& segment) {
+  static const char kHex[] = "0123456789ABCDEF";
+  std::string out;
+  for (unsigned char c : segment) {
+    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
+      out.push_back(static_cast<char>(c));
+    } else {
+      out.push_back('%');
+      out.push_back(kHex[c >> 4]);
+      out.push_back(kHex[c & 0xf]);
+    }
+  }
+  return out;
+}
+
+// "/v2/models/<m>[/versions/<v>]"
+std::string ModelPath(const ClientOptions& options) {
+  std::string path = "/v2/models/" + PercentEncode(options.model);
+  if (!options.version.empty()) path += "/versions/" + PercentEncode(options.version);
+  return path;
+}
+
+class HttpInferClient : public InferClient {
+ public:
+  explicit HttpInferClient(const ClientOptions& options)
+      : options_(options),
+        connection_(options.host, options.port, std::chrono::milliseconds(options.timeout_ms)),
+        target_(ModelPath(options) + "/infer") {}
+
+  Status Infer(const InferPayload& payload, RequestTiming* timing) override {
+    timing->start_ns = NowNs();
+    Status status = BuildHttpInferBody(payload, options_.json_inputs, options_.json_outputs, &body_);
+    if (!status.ok()) {
+      timing->end_ns = NowNs();
+      return status;
+    }
+    parts_.clear();
+    parts_.push_back(body_.json);
+    parts_.insert(parts_.end(), body_.blobs.begin(), body_.blobs.end());
+    headers_.clear();
+    headers_.emplace_back("Content-Type", body_.blobs.empty() ? "application/json" : "application/octet-stream");
+    headers_.emplace_back("Inference-Header-Content-Length", std::to_string(body_.json.size()));
+    HttpExchangeTiming exchange;
+    status = connection_.Exchange("POST", target_, headers_, parts_, &response_, &exchange);
+    if (status.ok()) status = CheckHttpInferResponse(response_);
+    timing->end_ns = NowNs();
+    timing->send_ns = exchange.written_ns ? exchange.written_ns - timing->start_ns : 0;
+    timing->recv_ns = exchange.first_byte_ns ? timing->end_ns - exchange.first_byte_ns : 0;
+    return status;
+  }
+
+ private:
+  const ClientOptions options_;
+  HttpConnection connection_;
+  const std::string target_;
+  // Kept between requests so their memory is reused.
+  HttpInferBody body_;
+  std::vector<std::string_view> parts_;
+  std::vector<std::pair<std::string, std::string>> headers_;
+  HttpResponse response_;
+};
+
+class HttpServerClient : public ServerClient {
+ public:
+  explicit HttpServerClient(const ClientOptions& options)
+      : options_(options), connection_(options.host, options.port, std::chrono::milliseconds(options.timeout_ms)) {}
+
+  Status ServerExtensions(std::vector<std::string>* extensions) override {
+    HttpResponse response;
+    Status status = Get("/v2", "server metadata", &response);
+    if (status.ok()) status = ParseServerExtensions(response.body, extensions);
+    return status;
+  }
+
+  Status GetModelInfo(ModelInfo* model) override {
+    HttpResponse config, metadata;
+    Status status = Get(ModelPath(options_) + "/config", "the configuration of model '" + options_.model + "'",
+                        &config);
+    if (status.ok()) status = Get(ModelPath(options_), "the metadata of model '" + options_.model + "'", &metadata);
+    if (!status.ok()) return status;
+    model->name = options_.model;
+    model->version = options_.version;
+    status = ParseMaxBatchSize(config.body, &model->max_batch_size);
+    if (status.ok()) status = ParseModelMetadata(metadata.body, model->max_batch_size, model);
+    return status;
+  }
+
+  Status GetModelStats(ModelStatsSnapshot* snapshot) override {
+    HttpResponse response;
+    Status status = Get(ModelPath(options_) + "/stats", "the statistics of model '" + options_.model + "'", &response);
+    if (status.ok()) status = ParseStatsJson(response.body, options_.model, options_.version, snapshot);
+    return status;
+  }
+
+  std::unique_ptr<InferClient> NewInferClient() override { return std::make_unique<HttpInferClient>(options_); }
+
+ private:
+  Status Get(const std::string& target, const std::string& what, HttpResponse* response) {
+    Status status = connection_.Exchange("GET", target, {}, {}, response);
+    if (!status.ok()) return status;
+    if (response->status != 200) return Status::Error("cannot get " + what + ": " + HttpErrorText(*response));
+    return Status::Ok();
+  }
+
+  const ClientOptions options_;
+  HttpConnection connection_;
+};
+
+}  // namespace
+
+std::unique_ptr<ServerClient> MakeHttpServerClient(const ClientOptions& options) {
+  return std::make_unique<HttpServerClient>(options);
+}
+
+}  // namespace inferd::perf
