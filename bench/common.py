@@ -75,3 +75,13 @@ def concurrent_loops(make_call, clients, seconds, warmup=3):
 def percentile(times, fraction):
     ordered = sorted(times)
     return ordered[min(len(ordered) - 1, int(len(ordered) * fraction))]
+
+
+def write_report(name, date, lines):
+    """Writes `lines` to bench/results/<name>-<date>.md and prints them."""
+    report = "\n".join(lines) + "\n"
+    path = os.path.join(ROOT, "bench", "results", f"{name}-{date}.md")
+    with open(path, "w") as f:
+        f.write(report)
+    print(report)
+    print(f"written to {path}")

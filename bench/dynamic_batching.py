@@ -27,7 +27,7 @@ import tempfile
 import requests
 import torch
 
-from common import ROOT, concurrent_loops, percentile, resnet50
+from common import ROOT, concurrent_loops, percentile, resnet50, write_report
 
 import kserve_http as kh  # noqa: E402
 from server_process import ServerProcess  # noqa: E402
@@ -122,12 +122,7 @@ def main():
     lines += ["", f"resnet50_batched executed {stats['inference_count']} images in {stats['execution_count']} "
               f"executions (batch size: executions — {sizes}).", "",
               "Target: with dynamic batching at 16 clients, at least 90% of the raw best-batch throughput."]
-    report = "\n".join(lines) + "\n"
-    path = os.path.join(ROOT, "bench", "results", f"dynamic_batching-{date}.md")
-    with open(path, "w") as f:
-        f.write(report)
-    print(report)
-    print(f"written to {path}")
+    write_report("dynamic_batching", date, lines)
 
 
 if __name__ == "__main__":

@@ -22,8 +22,8 @@ import time
 
 import requests
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-sys.path.insert(0, os.path.join(ROOT, "tests", "integration"))
+from common import ROOT, write_report
+
 sys.path.insert(0, os.path.join(ROOT, "examples", "data_pipeline"))
 
 import kserve_http as kh  # noqa: E402
@@ -90,12 +90,7 @@ def main():
         lines.append(f"| {concurrency} | {em:.0f} | {e50:.0f} | {e99:.0f} | {sm:.0f} | {s50:.0f} | {s99:.0f} | "
                      f"{(sm - em) / sm * 100:.0f}% |")
     lines += ["", "Target: the ensemble is faster at every concurrency."]
-    report = "\n".join(lines) + "\n"
-    path = os.path.join(ROOT, "bench", "results", f"ensemble_vs_steps-{date}.md")
-    with open(path, "w") as f:
-        f.write(report)
-    print(report)
-    print(f"written to {path}")
+    write_report("ensemble_vs_steps", date, lines)
 
 
 if __name__ == "__main__":

@@ -19,16 +19,13 @@ import datetime
 import os
 import statistics
 import subprocess
-import sys
 import tempfile
 import time
 
 import numpy as np
 import requests
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-sys.path.insert(0, os.path.join(ROOT, "tests", "integration"))
-sys.path.insert(0, os.path.join(ROOT, "tests", "models"))
+from common import write_report
 
 from server_process import ServerProcess  # noqa: E402
 
@@ -155,12 +152,7 @@ def main():
               f"use {statistics.mean(memory) / 1024 if memory else 0:.1f} MiB each on average, so a model with "
               f"`count: 4` holds about {4 * statistics.mean(memory) / 1024 if memory else 0:.0f} MiB in stubs "
               "(each stub is one CPython interpreter with numpy)."]
-    report = "\n".join(lines) + "\n"
-    path = os.path.join(ROOT, "bench", "results", f"python_overhead-{date}.md")
-    with open(path, "w") as f:
-        f.write(report)
-    print(report)
-    print(f"written to {path}")
+    write_report("python_overhead", date, lines)
 
 
 if __name__ == "__main__":

@@ -21,7 +21,7 @@ import tempfile
 import requests
 import torch
 
-from common import ROOT, concurrent_loops, resnet50, summary, timed_loop
+from common import concurrent_loops, resnet50, summary, timed_loop, write_report
 
 import kserve_http as kh  # noqa: E402
 from server_process import ServerProcess  # noqa: E402
@@ -77,12 +77,7 @@ def main():
     for name, clients, rate, mean, p50 in rows:
         lines.append(f"| {name} | {clients} | {rate:.1f} | {mean:.1f} | {p50:.1f} | {rate / base * 100:.0f}% |")
     lines += ["", "Target (with dynamic batching, once it lands): at least 95% of the in-process throughput."]
-    report = "\n".join(lines) + "\n"
-    path = os.path.join(ROOT, "bench", "results", f"pytorch_throughput-{date}.md")
-    with open(path, "w") as f:
-        f.write(report)
-    print(report)
-    print(f"written to {path}")
+    write_report("pytorch_throughput", date, lines)
 
 
 if __name__ == "__main__":
