@@ -129,3 +129,12 @@ def _parent_of(pid):
             return int(f.read().rsplit(")", 1)[1].split()[1])
     except (OSError, IndexError, ValueError):
         return None
+
+
+def test_stubs_do_not_share_the_servers_process_group(start_server, repo):
+    # Ctrl-C in a terminal signals the whole foreground process group; the stubs must
+    # not die before the server has drained and run finalize.
+    srv = start_server([repo])
+    stubs = [int(p) for p in os.listdir("/proc") if p.isdigit() and _parent_of(int(p)) == srv.proc.pid]
+    assert len(stubs) == 3
+    assert all(os.getpgid(stub) != os.getpgid(srv.proc.pid) for stub in stubs)

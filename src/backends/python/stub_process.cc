@@ -63,6 +63,10 @@ Status StubProcess::Start(const StubLaunch& launch, std::unique_ptr<StubProcess>
     // load on short-lived threads). The stub exits when its socket closes,
     // which also happens when the server dies.
     if (getppid() != parent) _exit(1);  // the server is already gone
+    // A process group of its own: Ctrl-C in a terminal signals the whole
+    // foreground group, and the stub must stay up while the server drains
+    // and runs finalize.
+    setpgid(0, 0);
     fcntl(fds[1], F_SETFD, 0);         // keep the stub's end across exec
     sigset_t none;
     sigemptyset(&none);
