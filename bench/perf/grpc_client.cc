@@ -117,12 +117,9 @@ class GrpcServerClient : public ServerClient {
       : options_(options), stub_(inference::GRPCInferenceService::NewStub(NewChannel(options))) {}
 
   Status ServerExtensions(std::vector<std::string>* extensions) override {
-    grpc::ClientContext context;
-    SetDeadline(options_, &context);
-    inference::ServerMetadataRequest request;
     inference::ServerMetadataResponse response;
-    grpc::Status status = stub_->ServerMetadata(&context, request, &response);
-    if (!status.ok()) return CallError(options_, "ServerMetadata", status);
+    Status s = Unary("ServerMetadata", &Stub::ServerMetadata, inference::ServerMetadataRequest(), &response);
+    if (!s.ok()) return s;
     extensions->assign(response.extensions().begin(), response.extensions().end());
     return Status::Ok();
   }
@@ -132,19 +129,13 @@ class GrpcServerClient : public ServerClient {
     config_request.set_name(options_.model);
     config_request.set_version(options_.version);
     inference::ModelConfigResponse config;
-    grpc::ClientContext config_context;
-    SetDeadline(options_, &config_context);
-    grpc::Status status = stub_->ModelConfig(&config_context, config_request, &config);
-    if (!status.ok()) return CallError(options_, "ModelConfig", status);
+    if (Status s = Unary("ModelConfig", &Stub::ModelConfig, config_request, &config); !s.ok()) return s;
 
     inference::ModelMetadataRequest metadata_request;
     metadata_request.set_name(options_.model);
     metadata_request.set_version(options_.version);
     inference::ModelMetadataResponse metadata;
-    grpc::ClientContext metadata_context;
-    SetDeadline(options_, &metadata_context);
-    status = stub_->ModelMetadata(&metadata_context, metadata_request, &metadata);
-    if (!status.ok()) return CallError(options_, "ModelMetadata", status);
+    if (Status s = Unary("ModelMetadata", &Stub::ModelMetadata, metadata_request, &metadata); !s.ok()) return s;
 
     model->name = options_.model;
     model->version = options_.version;
@@ -166,10 +157,7 @@ class GrpcServerClient : public ServerClient {
     request.set_name(options_.model);
     request.set_version(options_.version);
     inference::ModelStatisticsResponse response;
-    grpc::ClientContext context;
-    SetDeadline(options_, &context);
-    grpc::Status status = stub_->ModelStatistics(&context, request, &response);
-    if (!status.ok()) return CallError(options_, "ModelStatistics", status);
+    if (Status s = Unary("ModelStatistics", &Stub::ModelStatistics, request, &response); !s.ok()) return s;
     ModelStatsSnapshot sum;
     bool found = false;
     auto add = [](StatDuration* sum, const inference::StatisticDuration& d) {
@@ -200,6 +188,17 @@ class GrpcServerClient : public ServerClient {
   std::unique_ptr<InferClient> NewInferClient() override { return std::make_unique<GrpcInferClient>(options_); }
 
  private:
+  using Stub = inference::GRPCInferenceService::Stub;
+
+  // One unary call with the configured deadline; a failure names the call.
+  template <typename Method, typename Request, typename Response>
+  Status Unary(const char* name, Method method, const Request& request, Response* response) {
+    grpc::ClientContext context;
+    SetDeadline(options_, &context);
+    grpc::Status status = (stub_.get()->*method)(&context, request, response);
+    return status.ok() ? Status::Ok() : CallError(options_, name, status);
+  }
+
   const ClientOptions options_;
   std::unique_ptr<inference::GRPCInferenceService::Stub> stub_;
 };
