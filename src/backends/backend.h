@@ -82,6 +82,11 @@ class ModelInstance {
   // (id, parameters) or answer several times override it.
   virtual void RunBatch(std::vector<ExecutionRequest> requests, ComputeTimestamps* times);
 
+  // True when RunBatch may be called from any thread (one call at a time),
+  // not only the instance's own execution thread. A scheduler may then run a
+  // short request on the thread that brought it, skipping two thread hops.
+  virtual bool RunsOnAnyThread() const { return false; }
+
   // Produces one tensor per name of `output_names`, in that order.
   virtual Status Execute(const std::vector<Tensor>& inputs, const std::vector<std::string>& output_names,
                          std::vector<Tensor>* outputs);

@@ -1,9 +1,14 @@
 // DefaultScheduler: runs each request as it is, on the first free instance.
 //
 // Every instance has its own execution thread; all threads take jobs from one
-// queue in arrival order. Enqueue never blocks on inference. The destructor
-// finishes every queued job, then stops the threads and releases the
-// instances, so nothing in flight is lost at unload.
+// queue in arrival order. Enqueue never blocks on a busy model: a job waits
+// in the queue for an instance.
+//
+// Short requests may run at once on the calling thread instead (see
+// InlineExecution).
+//
+// The destructor finishes every queued job, then stops the threads and
+// releases the instances, so nothing in flight is lost at unload.
 #pragma once
 
 #include <condition_variable>
@@ -16,6 +21,7 @@
 
 #include "backends/backend.h"
 #include "core/model_stats.h"
+#include "scheduler/inline_execution.h"
 #include "scheduler/scheduler.h"
 
 namespace inferd {
@@ -32,14 +38,18 @@ class DefaultScheduler : public Scheduler {
   void Enqueue(InferJob job) override;
 
  private:
-  void RunInstance(ModelInstance* instance);
+  void RunInstance(size_t index);
+  // Runs one job on instance `index`, which the caller marked busy.
+  void Run(size_t index, InferJob job);
 
   std::vector<std::unique_ptr<ModelInstance>> instances_;
   ModelStats* stats_;
+  InlineExecution inline_;
   std::vector<std::thread> threads_;
   std::mutex mutex_;
   std::condition_variable ready_;
   std::deque<InferJob> queue_;
+  std::vector<bool> busy_;  // by instance index; guarded by mutex_
   bool stopping_ = false;
 };
 

@@ -14,13 +14,13 @@ DynamicBatcher::DynamicBatcher(const inference::ModelConfig& config,
       stats_(stats),
       max_batch_size_(std::max(1, config.max_batch_size())),
       max_delay_ns_(config.dynamic_batching().max_queue_delay_microseconds() * 1000),
-      queue_(config.dynamic_batching()) {
+      inline_(instances_),
+      queue_(config.dynamic_batching()),
+      busy_(instances_.size(), false) {
   for (int size : config.dynamic_batching().preferred_batch_size()) preferred_sizes_.push_back(size);
   std::sort(preferred_sizes_.begin(), preferred_sizes_.end());
   if (config.dynamic_batching().preserve_ordering()) ordered_ = std::make_unique<OrderedDelivery>();
-  for (auto& instance : instances_) {
-    threads_.emplace_back([this, raw = instance.get()] { RunInstance(raw); });
-  }
+  for (size_t i = 0; i < instances_.size(); ++i) threads_.emplace_back([this, i] { RunInstance(i); });
 }
 
 DynamicBatcher::~DynamicBatcher() {
@@ -36,17 +36,27 @@ void DynamicBatcher::Enqueue(InferJob job) {
   uint64_t now = SteadyNowNs();
   job.timeline->queued_ns = now;
   Status queued;
-  stats_->AddPending(1);
   {
-    std::lock_guard<std::mutex> lock(mutex_);
+    std::unique_lock<std::mutex> lock(mutex_);
     if (ordered_) job.on_response = ordered_->Wrap(std::move(job.on_response));
+    // Waiting for more requests is pointless without a queue delay: an idle
+    // instance would take this one alone at once anyway.
+    if (max_delay_ns_ == 0 && inline_.Allowed() && queue_.empty() && !stopping_) {
+      for (size_t i = 0; i < busy_.size(); ++i) {
+        if (busy_[i]) continue;
+        busy_[i] = true;
+        lock.unlock();
+        std::vector<InferJob> batch;
+        batch.push_back(std::move(job));
+        return Run(i, std::move(batch));
+      }
+    }
+    stats_->AddPending(1);
     queued = queue_.Push(job, now);
+    if (!queued.ok()) stats_->AddPending(-1);
   }
-  if (!queued.ok()) {
-    stats_->AddPending(-1);
-    return RejectJob(std::move(job), std::move(queued));
-  }
-  changed_.notify_one();
+  if (!queued.ok()) return RejectJob(std::move(job), std::move(queued));
+  changed_.notify_all();  // a thread whose instance is free takes it
 }
 
 size_t DynamicBatcher::NextBatchSize(uint64_t now_ns, uint64_t* wake_ns) const {
@@ -81,9 +91,22 @@ size_t DynamicBatcher::NextBatchSize(uint64_t now_ns, uint64_t* wake_ns) const {
   return 0;
 }
 
-void DynamicBatcher::RunInstance(ModelInstance* instance) {
+void DynamicBatcher::Run(size_t index, std::vector<InferJob> batch) {
+  inline_.Run(instances_[index].get(), std::move(batch), stats_);
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    busy_[index] = false;
+  }
+  changed_.notify_all();  // the instance's thread may take what was queued meanwhile
+}
+
+void DynamicBatcher::RunInstance(size_t index) {
   std::unique_lock<std::mutex> lock(mutex_);
   for (;;) {
+    if (busy_[index]) {  // lent to a caller running a request inline
+      changed_.wait(lock);
+      continue;
+    }
     uint64_t now = SteadyNowNs();
     std::vector<InferJob> expired = queue_.TakeExpired(now);
     if (!expired.empty()) {
@@ -108,10 +131,11 @@ void DynamicBatcher::RunInstance(ModelInstance* instance) {
     }
     std::vector<InferJob> batch = queue_.PopFront(count);
     bool more = !queue_.empty();
+    busy_[index] = true;
     lock.unlock();
-    if (more) changed_.notify_one();  // another free instance may take the rest
+    if (more) changed_.notify_all();  // another free instance may take the rest
     stats_->AddPending(-static_cast<int64_t>(batch.size()));
-    RunJobs(instance, std::move(batch), stats_);
+    Run(index, std::move(batch));
     lock.lock();
   }
 }

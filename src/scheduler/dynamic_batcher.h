@@ -7,7 +7,9 @@
 // max_batch_size. A batch of a preferred size goes at once, cut to the
 // largest preferred size it can form; a smaller one waits for more requests
 // until the oldest has waited max_queue_delay_microseconds. Responses keep
-// arrival order when preserve_ordering is set. Destroying the batcher runs
+// arrival order when preserve_ordering is set. With no queue delay, a short
+// request that finds an idle instance and an empty queue runs at once on the
+// calling thread (see InlineExecution). Destroying the batcher runs
 // every request already queued, then stops the threads.
 #pragma once
 
@@ -21,6 +23,7 @@
 #include "core/model_stats.h"
 #include "model_config.pb.h"
 #include "scheduler/batch_queue.h"
+#include "scheduler/inline_execution.h"
 #include "scheduler/ordered_delivery.h"
 #include "scheduler/scheduler.h"
 
@@ -39,7 +42,9 @@ class DynamicBatcher : public Scheduler {
   void Enqueue(InferJob job) override;
 
  private:
-  void RunInstance(ModelInstance* instance);
+  void RunInstance(size_t index);
+  // Runs `batch` on instance `index`, which the caller marked busy.
+  void Run(size_t index, std::vector<InferJob> batch);
   // With the lock held: how many queued jobs, from the front, form the next
   // batch at `now_ns`; 0 means wait (until `*wake_ns` when it is not 0).
   size_t NextBatchSize(uint64_t now_ns, uint64_t* wake_ns) const;
@@ -50,11 +55,13 @@ class DynamicBatcher : public Scheduler {
   std::vector<uint64_t> preferred_sizes_;  // ascending
   uint64_t max_delay_ns_;
   std::unique_ptr<OrderedDelivery> ordered_;  // null unless preserve_ordering
+  InlineExecution inline_;
 
   std::vector<std::thread> threads_;
   std::mutex mutex_;
   std::condition_variable changed_;
   BatchQueue queue_;
+  std::vector<bool> busy_;  // by instance index
   bool stopping_ = false;
 };
 

@@ -1,11 +1,14 @@
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <cstring>
+#include <thread>
 
 #include "core/model_stats.h"
 #include "core/tensor_batch.h"
 #include "scheduler/batch_queue.h"
 #include "scheduler/batch_rules.h"
+#include "scheduler/inline_execution.h"
 #include "scheduler/ordered_delivery.h"
 
 namespace inferd {
@@ -231,6 +234,60 @@ TEST(ComputeDurations, SplitsTheFourTimestamps) {
   EXPECT_EQ(d.output_ns, 20u);
   ComputeDurations only_ends = ComputeDurations::From({100, 0, 0, 400});
   EXPECT_EQ(only_ends.infer_ns, 300u);
+}
+
+}  // namespace
+}  // namespace inferd
+
+namespace inferd {
+namespace {
+
+// An instance that answers every request at once, taking `sleep` per execution.
+class InstantInstance : public ModelInstance {
+ public:
+  InstantInstance(bool any_thread, std::chrono::microseconds sleep) : any_thread_(any_thread), sleep_(sleep) {}
+  bool RunsOnAnyThread() const override { return any_thread_; }
+  void RunBatch(std::vector<ExecutionRequest> requests, ComputeTimestamps*) override {
+    std::this_thread::sleep_for(sleep_);
+    for (auto& request : requests) request.sink(Status::Ok(), std::make_unique<InferenceResponse>(), true);
+  }
+
+ private:
+  bool any_thread_;
+  std::chrono::microseconds sleep_;
+};
+
+std::vector<std::unique_ptr<ModelInstance>> Instances(bool any_thread, std::chrono::microseconds sleep) {
+  std::vector<std::unique_ptr<ModelInstance>> instances;
+  instances.push_back(std::make_unique<InstantInstance>(any_thread, sleep));
+  return instances;
+}
+
+std::vector<InferJob> OneJob() {
+  std::vector<InferJob> jobs;
+  jobs.push_back(Job());
+  jobs.back().on_response = [](Status, std::unique_ptr<InferenceResponse>, bool) {};
+  return jobs;
+}
+
+TEST(InlineExecution, OnlyShortModelsWhoseInstancesRunOnAnyThread) {
+  ModelStats stats;
+  auto fast = Instances(true, std::chrono::microseconds(0));
+  InlineExecution fast_policy(fast);
+  EXPECT_FALSE(fast_policy.Allowed());  // nothing measured yet
+  fast_policy.Run(fast[0].get(), OneJob(), &stats);
+  EXPECT_TRUE(fast_policy.Allowed());
+
+  auto slow = Instances(true, std::chrono::milliseconds(5));
+  InlineExecution slow_policy(slow);
+  slow_policy.Run(slow[0].get(), OneJob(), &stats);
+  EXPECT_FALSE(slow_policy.Allowed());
+
+  auto bound = Instances(false, std::chrono::microseconds(0));
+  InlineExecution bound_policy(bound);
+  bound_policy.Run(bound[0].get(), OneJob(), &stats);
+  EXPECT_FALSE(bound_policy.Allowed());
+  EXPECT_EQ(stats.Snapshot().execution_count, 3u);
 }
 
 }  // namespace

@@ -39,6 +39,9 @@ class OnnxRuntimeInstance : public ModelInstance {
   Status Execute(const std::vector<Tensor>& inputs, const std::vector<std::string>& output_names,
                  std::vector<Tensor>* outputs) override;
 
+  // A session runs from any thread; the instance keeps no per-thread state.
+  bool RunsOnAnyThread() const override { return true; }
+
  private:
   // How a tensor's API shape maps to the shape the model sees.
   struct ShapeMapping {
