@@ -6,8 +6,9 @@ so the same inferd-perf command drives it and inferd:
   identity   INPUT0 FP32 [16] -> OUTPUT0, returned as received
   resnet50   image FP32 [-1,3,224,224] -> logits [-1,1000], bench/common.py's
              ResNet-50 with torch.manual_seed(0), eager, inference mode
-Flask's development server with a thread per connection, HTTP/1.1 keep-alive
-and no request log: the best a plain Flask app gets without a WSGI server.
+Flask's development server with a thread per connection, HTTP/1.1 keep-alive,
+no request log and one torch thread per core: the best a plain Flask app gets
+without a WSGI server.
 
     PYTHONPATH=bench /usr/bin/python3 -m suite.flask_app --port 8000
 """
@@ -15,6 +16,7 @@ and no request log: the best a plain Flask app gets without a WSGI server.
 import argparse
 import json
 import logging
+import os
 
 import numpy as np
 import torch
@@ -28,6 +30,9 @@ def _identity(x):
 
 
 def _classifier():
+    # Debian's torch starts with one intra-op thread, which makes ResNet-50 about
+    # four times slower on two cores; a tuned app sets one per core.
+    torch.set_num_threads(os.cpu_count())
     torch.manual_seed(0)
     model = resnet50()
 

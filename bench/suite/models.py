@@ -84,7 +84,6 @@ def _export_resnet(kind, path):
     torch.manual_seed(0)
     model = resnet50()
     example = torch.rand(1, 3, 224, 224)
-    os.makedirs(os.path.dirname(path), exist_ok=True)
     with torch.inference_mode():
         if kind == "onnx":
             torch.onnx.export(model, example, path, input_names=["image"], output_names=["logits"],
@@ -101,6 +100,7 @@ def _make_resnet(repo, name, exported):
     _write(os.path.join(repo, name, "config.pbtxt"),
            template.format(name=name, platform=platform, input=tensor_in, output=tensor_out))
     target = os.path.join(repo, name, "1", filename)
+    os.makedirs(os.path.dirname(target), exist_ok=True)
     if kind not in exported:
         _export_resnet(kind, target)
         exported[kind] = target

@@ -10,8 +10,9 @@ def _draw(axes, panel):
     for index, series in enumerate(panel.series):
         color = f"C{index}"
         levels, rates, p50, p99 = zip(*series.points)
-        axes.plot(rates, p50, "o-", color=color, label=f"{series.label} p50")
-        axes.plot(rates, p99, "x--", color=color, alpha=0.7, label=f"{series.label} p99")
+        label = series.label.replace("`", "")
+        axes.plot(rates, p50, "o-", color=color, label=f"{label} p50")
+        axes.plot(rates, p99, "x--", color=color, alpha=0.7, label=f"{label} p99")
         for level, x, y in zip(levels, rates, p50):
             axes.annotate(f"c{level}", (x, y), textcoords="offset points", xytext=(4, -10), fontsize=7, color=color)
     latencies = [v for s in panel.series for p in s.points for v in p[2:]]
