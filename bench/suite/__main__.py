@@ -14,7 +14,7 @@ import tempfile
 import time
 
 from common import ROOT
-from suite import machine, models, plots, report
+from suite import cpu_share, machine, models, plots, report
 from suite.context import Run
 from suite.families import ALL, BY_KEY
 from suite.processes import raise_on_termination
@@ -57,9 +57,9 @@ def measure(args, settings, work_dir):
         run = Run(settings, work_dir, repo, names, stack, say)
         for family in args.families:
             say(f"{family.KEY}: {family.TITLE}")
-            start = time.monotonic()
+            start, meter = time.monotonic(), cpu_share.Meter()
             result = family.run(run)
-            result.seconds = time.monotonic() - start
+            result.seconds, result.others_cpu = time.monotonic() - start, meter.share()
             results.append(result)
     return results
 
@@ -70,12 +70,15 @@ def main(argv):
     raise_on_termination()
     started = datetime.datetime.now()
     facts = machine.facts()
+    meter = cpu_share.Meter()
     try:
         with tempfile.TemporaryDirectory(prefix="inferd-bench-") as work_dir:
             results = measure(args, settings, work_dir)
     except KeyboardInterrupt:
         say("bench/run: interrupted; servers stopped, temporary files removed")
         return 130
+    facts.append(("load average at end", machine.load_average()))
+    facts.append(("other processes during the run", f"{meter.share():.0%} of all cores"))
     os.makedirs(args.results_dir, exist_ok=True)
     stem = report_stem(args, started)
     plot_names = {}

@@ -5,10 +5,8 @@ run was given stops them, whatever way it ends). One inferd serves every model
 of the run.
 """
 
-import os
-
 from suite import flask_server, inferd_server, nginx_server
-from suite.measure import Measurements, in_process
+from suite.measure import Perf, in_process
 
 # The model nginx mimics: its answers are copies of inferd's for this model.
 NGINX_MODEL = ("identity_onnx", "INPUT0", 16)
@@ -21,10 +19,9 @@ class Run:
         self.repo = repo
         self.models = sorted(models)
         self.say = say
-        self.measurements = Measurements(settings, work_dir, say)
+        self.perf = Perf(settings, work_dir, say)
         self._stack = stack
         self._servers = {}
-        self._raw = {}
 
     def _server(self, name, start):
         if name not in self._servers:
@@ -44,14 +41,17 @@ class Run:
     def flask(self):
         return self._server("flask", lambda: flask_server.start(self.work_dir))
 
-    def perf(self, endpoint, model, protocol, concurrency, interval_ms=None):
-        return self.measurements.perf(endpoint, model, protocol, concurrency, interval_ms)
+    def sweep(self, paths, levels, interval_ms=None):
+        """{label: {level: inferd-perf row}} for paths {label: (endpoint, model, protocol)}.
+        Every path is measured at a level before the next level, so rows compared
+        at one level are measured minutes apart at most."""
+        rows = {label: {} for label in paths}
+        for level in levels:
+            for label, (endpoint, model, protocol) in paths.items():
+                rows[label][level] = self.perf(endpoint, model, protocol, level, interval_ms)
+        return rows
 
     def raw(self, model, batches):
-        """{batch: inferd_in_process row} for the model, measured once per run."""
-        key = (model, tuple(batches))
-        if key not in self._raw:
-            self.say(f"  in process: {model}, batches {', '.join(map(str, batches))}")
-            self._raw[key] = in_process(self.repo, model, batches, self.settings.raw_seconds,
-                                        self.work_dir)
-        return self._raw[key]
+        """{batch: inferd_in_process row} for the model."""
+        self.say(f"  in process: {model}, batches {', '.join(map(str, batches))}")
+        return in_process(self.repo, model, batches, self.settings.raw_seconds, self.work_dir)

@@ -36,16 +36,19 @@ def _command_output(command):
         return "unknown"
 
 
+def load_average():
+    return ", ".join(f"{v:.2f}" for v in os.getloadavg())
+
+
 def facts():
     """[(what, value)] for the report's header."""
     import torch
     with open(os.path.join(ROOT, "scripts", "onnxruntime.version")) as f:
         ort = f.read().strip()
-    load = ", ".join(f"{v:.2f}" for v in os.getloadavg())
     return [("CPU", f"{os.cpu_count()} cores, {_cpu_model()}"),
             ("memory", f"{_memory_gib():.0f} GiB"),
             ("kernel", platform.release()),
-            ("load average at start", load),
+            ("load average at start", load_average()),
             ("commit", _command_output(["git", "rev-parse", "--short", "HEAD"])),
             ("software", f"ONNX Runtime {ort}, torch {torch.__version__}, Flask {version('flask')}, "
                          f"{_command_output([NGINX, '-v']).replace('nginx version: ', '')}, "

@@ -1,7 +1,8 @@
 """Measurements: build/inferd-perf at one load level, build/inferd_in_process per batch size.
 
-Each inferd-perf call measures one concurrency so that a level another row
-family already measured in this run is reused rather than measured twice.
+Each inferd-perf call measures one concurrency, so a family can measure a row
+and its baseline one after the other at each level: on a shared machine, what
+is measured close together in time is comparable.
 """
 
 import json
@@ -14,25 +15,18 @@ PERF = os.path.join(ROOT, "build", "inferd-perf")
 IN_PROCESS = os.path.join(ROOT, "build", "inferd_in_process")
 
 
-class Measurements:
-    """inferd-perf results of this run by (server, model, protocol, concurrency)."""
+class Perf:
+    """Runs inferd-perf with the run's windows; its files go to work_dir."""
 
     def __init__(self, settings, work_dir, say):
         self.settings = settings
         self.work_dir = work_dir
         self.say = say
-        self._rows = {}
         self._count = 0
 
-    def perf(self, endpoint, model, protocol, concurrency, interval_ms=None):
-        """inferd-perf's JSON row (with "stable") for one level; measured once per run."""
-        key = (endpoint.name, model, protocol, concurrency)
-        if key not in self._rows:
-            self._rows[key] = self._run_perf(endpoint, model, protocol, concurrency,
-                                             interval_ms or self.settings.interval_ms)
-        return self._rows[key]
-
-    def _run_perf(self, endpoint, model, protocol, concurrency, interval_ms):
+    def __call__(self, endpoint, model, protocol, concurrency, interval_ms=None):
+        """inferd-perf's JSON row (with "stable") for one concurrency."""
+        interval_ms = interval_ms or self.settings.interval_ms
         self._count += 1
         out = os.path.join(self.work_dir, f"perf{self._count}.json")
         log = os.path.join(self.work_dir, f"perf{self._count}.log")

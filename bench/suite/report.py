@@ -37,5 +37,6 @@ def render(command, started, minutes, facts, settings, results, plot_names):
         if result.notes:
             lines.append("")
         lines += [f"![{result.title}]({plot_names[result.key]})", "",
-                  f"Measured in {result.seconds / 60:.1f} min."]
+                  f"Measured in {result.seconds / 60:.1f} min; other processes used {result.others_cpu:.0%} of all "
+                  "cores meanwhile."]
     return "\n".join(lines) + "\n"

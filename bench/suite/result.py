@@ -42,6 +42,7 @@ class FamilyResult:
     panels: list
     notes: list = dataclasses.field(default_factory=list)
     seconds: float = 0
+    others_cpu: float = 0   # share of all cores other processes used meanwhile
 
 
 def verdict(passed):

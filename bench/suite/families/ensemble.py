@@ -38,8 +38,8 @@ def run(ctx):
     url = "http://" + ctx.inferd().http
     inputs = make_inputs()
     rows = {}
-    for label, call in PATHS.items():
-        for c in levels:
+    for c in levels:
+        for label, call in PATHS.items():
             ctx.say(f"  {label}, {c} client(s), Python loop")
             rows[(label, c)] = _measure(url, call, inputs, c, ctx.settings.loop_seconds)
     ensemble, steps = PATHS

@@ -12,7 +12,7 @@ ADDED_US = 50
 def run(ctx):
     levels = ctx.settings.python_levels
     inferd = ctx.inferd()
-    rows = {m: {c: ctx.perf(inferd, m, "http", c) for c in levels} for m in ("identity_onnx", "identity_python")}
+    rows = ctx.sweep({m: (inferd, m, "http") for m in ("identity_onnx", "identity_python")}, levels)
     table, targets = [], []
     for model in rows:
         for c in levels:

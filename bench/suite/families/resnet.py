@@ -24,7 +24,7 @@ def run(ctx):
             table.append([f"{framework} in process, batch {batch}{mark}", "—", rate(row["inferences_per_second"]),
                           "—", "—", f"{row['mean_us'] / 1000:.0f} per call", "—", "—", "—"])
         inferd = ctx.inferd()
-        rows = {m: {c: ctx.perf(inferd, m, "http", c, interval) for c in levels} for m in (single, batched)}
+        rows = ctx.sweep({m: (inferd, m, "http") for m in (single, batched)}, levels, interval)
         for model in (single, batched):
             for c in levels:
                 row = rows[model][c]

@@ -18,15 +18,15 @@ def run(ctx):
     raw = ctx.raw(MODEL, [1])[1]
     call_us = raw["mean_us"]
     inferd, nginx = ctx.inferd(), ctx.nginx()
-    paths = [("inferd HTTP binary", inferd, "http"), ("inferd gRPC", inferd, "grpc"), ("nginx static", nginx, "http")]
-    rows = {label: {c: ctx.perf(endpoint, MODEL, protocol, c) for c in levels}
-            for label, endpoint, protocol in paths}
+    paths = {"nginx static": (nginx, MODEL, "http"), "inferd HTTP binary": (inferd, MODEL, "http"),
+             "inferd gRPC": (inferd, MODEL, "grpc")}
+    rows = ctx.sweep(paths, levels)
     ceiling = rows["nginx static"]
 
     table = [["in-process call (inferd_in_process)", "—", rate(raw["inferences_per_second"]), "—", "—",
               latency(call_us, "µs"), "—", "—", "—", "—", "—"]]
     targets = []
-    for label, _, protocol in paths:
+    for label in paths:
         for c in levels:
             row = rows[label][c]
             share = row["inferences_per_second"] / ceiling[c]["inferences_per_second"]
@@ -48,7 +48,7 @@ def run(ctx):
 
     columns = ["path", "concurrency", "infer/s", "p50 µs", "p99 µs", "avg µs", "of nginx infer/s",
                "avg over in-process µs", "avg over nginx µs", "target", "result"]
-    series = [Series(label, [perf_point(c, rows[label][c], "µs") for c in levels]) for label, _, _ in paths]
+    series = [Series(label, [perf_point(c, rows[label][c], "µs") for c in levels]) for label in paths]
     about = (f"`{MODEL}`: ONNX Runtime's Identity, one [16] FP32 input, no batching, one instance. "
              "inferd-perf drives inferd (HTTP with binary tensors, and gRPC) and nginx, which answers the same "
              "requests with a static copy of inferd's HTTP response (same body, same headers). The in-process row "
