@@ -2,6 +2,8 @@
 
 import os
 
+import requests
+
 from common import ROOT
 from suite.endpoint import Endpoint
 from suite.processes import Service, free_port
@@ -26,3 +28,10 @@ def start(repo, models, work_dir):
         service.stop()
         raise
     return service, Endpoint("inferd", f"127.0.0.1:{http}", f"127.0.0.1:{grpc}")
+
+
+def batch_sizes(endpoint, model):
+    """From inferd's statistics: (inferences, executions, {batch size: executions}) so far."""
+    stats = requests.get(f"http://{endpoint.http}/v2/models/{model}/stats", timeout=10).json()["model_stats"][0]
+    sizes = {b["batch_size"]: b["compute_infer"]["count"] for b in stats.get("batch_stats", [])}
+    return stats["inference_count"], stats["execution_count"], dict(sorted(sizes.items()))

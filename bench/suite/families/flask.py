@@ -32,7 +32,7 @@ def _table(rows, unit, check):
             p99_share = row["p99_latency_us"] / base["p99_latency_us"]
             versus = target = result = "—"
             if label != flask_label:
-                versus = f"{speedup:.1f}× infer/s, {p99_share:.2f}× p99"
+                versus = f"{speedup:.2f}× infer/s, {p99_share:.2f}× p99"
                 if c == LEVEL and label.startswith("inferd"):
                     target, passed = check(speedup, p99_share)
                     result = verdict(passed)

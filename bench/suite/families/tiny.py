@@ -42,8 +42,8 @@ def run(ctx):
             if label == "inferd HTTP binary" and c == CEILING_LEVEL:
                 passed = share >= CEILING_SHARE
                 target, result = f"≥ {CEILING_SHARE:.0%} of nginx", verdict(passed)
-                targets.append(Target(f"{label}, concurrency {c}", target, f"{share:.0%} of nginx", passed))
-            table.append([label, str(c), *perf_cells(row, "µs"), "—" if label == "nginx static" else f"{share:.0%}",
+                targets.append(Target(f"{label}, concurrency {c}", target, f"{share:.1%} of nginx", passed))
+            table.append([label, str(c), *perf_cells(row, "µs"), "—" if label == "nginx static" else f"{share:.1%}",
                           over_raw, over_nginx, target, result])
 
     columns = ["path", "concurrency", "infer/s", "p50 µs", "p99 µs", "avg µs", "of nginx infer/s",
