@@ -49,7 +49,7 @@ def facts():
             ("memory", f"{_memory_gib():.0f} GiB"),
             ("kernel", platform.release()),
             ("load average at start", load_average()),
-            ("commit", _command_output(["git", "rev-parse", "--short", "HEAD"])),
+            ("commit", _command_output(["git", "describe", "--always", "--dirty"])),
             ("software", f"ONNX Runtime {ort}, torch {torch.__version__}, Flask {version('flask')}, "
                          f"{_command_output([NGINX, '-v']).replace('nginx version: ', '')}, "
                          f"Python {platform.python_version()}")]

@@ -16,6 +16,8 @@ import time
 import requests
 
 _PR_SET_PDEATHSIG = 1
+# Looked up here, not in the child: after fork only async-signal-safe work is wise.
+_prctl = ctypes.CDLL(None, use_errno=True).prctl
 
 
 def free_port():
@@ -26,7 +28,7 @@ def free_port():
 
 
 def _die_with_parent():
-    ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+    _prctl(_PR_SET_PDEATHSIG, int(signal.SIGKILL))
 
 
 def _popen(command, **kwargs):
