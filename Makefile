@@ -3,6 +3,7 @@
 #   make build  build the server at build/inferd
 #   make run    set up, build, generate the example model repository and serve it
 #   make test   set up, build and run every test (unit + integration)
+#   make bench  set up, build and run the benchmark suite (bench/run $(ARGS), e.g. ARGS=--quick)
 
 BUILD_DIR ?= build
 JOBS ?= 2
@@ -10,7 +11,7 @@ PYTHON ?= /usr/bin/python3
 EXAMPLE_REPO ?= $(BUILD_DIR)/example_models
 ARGS ?=
 
-.PHONY: setup build run test unit-test integration-test example-models clean
+.PHONY: setup build run test unit-test integration-test example-models bench clean
 
 setup:
 	@./scripts/setup.sh
@@ -35,6 +36,9 @@ integration-test: build
 	INFERD_BUILD_DIR=$(BUILD_DIR) $(PYTHON) -m pytest -q tests/python
 
 test: unit-test integration-test
+
+bench: build
+	bench/run $(ARGS)
 
 clean:
 	rm -rf $(BUILD_DIR)

@@ -15,6 +15,7 @@ DEB_PACKAGES=(
   python3-pytest python3-requests python3-numpy python3-torch python3-onnx
   python3-grpcio python3-protobuf python3-opencv python3-prometheus-client
   python3-dev pybind11-dev libtorch-dev
+  nginx-light python3-flask python3-matplotlib
 )
 
 SUDO=""

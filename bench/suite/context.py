@@ -1,0 +1,57 @@
+"""One run of the suite: its settings, model repository, servers and measurements.
+
+Servers start on first use and stay up until the run ends (the ExitStack the
+run was given stops them, whatever way it ends). One inferd serves every model
+of the run.
+"""
+
+from suite import flask_server, inferd_server, nginx_server
+from suite.measure import Perf, in_process
+
+# The model nginx mimics: its answers are copies of inferd's for this model.
+NGINX_MODEL = ("identity_onnx", "INPUT0", 16)
+
+
+class Run:
+    def __init__(self, settings, work_dir, repo, models, stack, say):
+        self.settings = settings
+        self.work_dir = work_dir
+        self.repo = repo
+        self.models = sorted(models)
+        self.say = say
+        self.perf = Perf(settings, work_dir, say)
+        self._stack = stack
+        self._servers = {}
+
+    def _server(self, name, start):
+        if name not in self._servers:
+            self.say(f"starting {name}")
+            service, endpoint = start()
+            self._stack.callback(service.stop)
+            self._servers[name] = endpoint
+        return self._servers[name]
+
+    def inferd(self):
+        return self._server("inferd", lambda: inferd_server.start(self.repo, self.models, self.work_dir))
+
+    def nginx(self):
+        inferd = self.inferd()
+        return self._server("nginx", lambda: nginx_server.start(inferd.http, *NGINX_MODEL, self.work_dir))
+
+    def flask(self):
+        return self._server("flask", lambda: flask_server.start(self.work_dir))
+
+    def sweep(self, paths, levels, interval_ms=None):
+        """{label: {level: inferd-perf row}} for paths {label: (endpoint, model, protocol)}.
+        Every path is measured at a level before the next level, so rows compared
+        at one level are measured minutes apart at most."""
+        rows = {label: {} for label in paths}
+        for level in levels:
+            for label, (endpoint, model, protocol) in paths.items():
+                rows[label][level] = self.perf(endpoint, model, protocol, level, interval_ms)
+        return rows
+
+    def raw(self, model, batches):
+        """{batch: inferd_in_process row} for the model."""
+        self.say(f"  in process: {model}, batches {', '.join(map(str, batches))}")
+        return in_process(self.repo, model, batches, self.settings.raw_seconds, self.work_dir)

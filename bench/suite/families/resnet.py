@@ -1,0 +1,50 @@
+"""ResNet-50 (ONNX and TorchScript) through inferd with and without dynamic batching,
+against the backend called in process at its best batch size."""
+
+from suite.inferd_server import batch_sizes
+from suite.result import FamilyResult, Panel, Series, Table, Target, perf_cells, perf_point, rate, verdict
+
+KEY = "resnet"
+TITLE = "ResNet-50: inferd with and without dynamic batching against the raw in-process call"
+FRAMEWORKS = {"ONNX Runtime": ("resnet50_onnx", "resnet50_onnx_batched"),
+              "libtorch (TorchScript)": ("resnet50_torch", "resnet50_torch_batched")}
+MODELS = [m for pair in FRAMEWORKS.values() for m in pair]
+SHARE = 0.95
+TARGET_LEVEL = 16
+
+
+def run(ctx):
+    levels, interval = ctx.settings.model_levels, ctx.settings.model_interval_ms
+    table, targets, panels, notes = [], [], [], []
+    for framework, (single, batched) in FRAMEWORKS.items():
+        raw = ctx.raw(batched, ctx.settings.raw_batches)
+        best_batch = max(raw, key=lambda b: raw[b]["inferences_per_second"])
+        best = raw[best_batch]["inferences_per_second"]
+        for batch, row in raw.items():
+            mark = " (best)" if batch == best_batch else ""
+            table.append([f"{framework} in process, batch {batch}{mark}", "—", rate(row["inferences_per_second"]),
+                          "—", "—", f"{row['mean_us'] / 1000:.0f} per call", "—", "—", "—"])
+        inferd = ctx.inferd()
+        rows = ctx.sweep({m: (inferd, m, "http") for m in (single, batched)}, levels, interval)
+        for model in (single, batched):
+            for c in levels:
+                row = rows[model][c]
+                share = row["inferences_per_second"] / best
+                target = result = "—"
+                if model == batched and c == TARGET_LEVEL:
+                    passed = share >= SHARE
+                    target, result = f"≥ {SHARE:.0%} of raw best", verdict(passed)
+                    targets.append(Target(f"{model}, concurrency {c}", target, f"{share:.1%} of raw best", passed))
+                table.append([f"inferd `{model}`", str(c), *perf_cells(row, "ms"), f"{share:.1%}", target, result])
+        images, executions, sizes = batch_sizes(inferd, batched)
+        notes.append(f"`{batched}` over its sweep, warm-ups included: {images} images in {executions} executions; "
+                     "executions by batch size: " + ", ".join(f"{b}: {n}" for b, n in sizes.items()) + ".")
+        panels.append(Panel(f"ResNet-50, {framework}", "ms",
+                            [Series(m, [perf_point(c, rows[m][c], "ms") for c in levels]) for m in (single, batched)]))
+    columns = ["path", "concurrency", "img/s", "p50 ms", "p99 ms", "avg ms", "of raw best", "target", "result"]
+    about = ("bench/common.py's ResNet-50 (random weights, `torch.manual_seed(0)`) exported to ONNX and traced to "
+             "TorchScript. `resnet50_*` run each request alone (max_batch_size 0); `resnet50_*_batched` have "
+             "max_batch_size 16 and `dynamic_batching { }`. One instance, the backends' default threads. inferd-perf "
+             "sends one image per request over HTTP with binary tensors. The raw rows are `inferd_in_process` on the "
+             "batched model: the same backend's Execute in a loop at each batch size, no server.")
+    return FamilyResult(KEY, TITLE, about, [Table(columns, table)], targets, panels, notes)

@@ -1,0 +1,23 @@
+"""The Flask app of flask_app.py as a server process on a free loopback port."""
+
+import os
+import sys
+
+from suite.endpoint import Endpoint
+from suite.processes import Service, free_port
+
+BENCH = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def start(work_dir):
+    """Starts the app and waits until it answers; returns (Service, Endpoint)."""
+    port = free_port()
+    env = dict(os.environ, PYTHONPATH=BENCH)
+    service = Service("flask", [sys.executable, "-m", "suite.flask_app", f"--port={port}"],
+                      os.path.join(work_dir, "flask.log"), env=env).start()
+    try:
+        service.wait_http(f"http://127.0.0.1:{port}/v2/health/ready", timeout=120)
+    except BaseException:
+        service.stop()
+        raise
+    return service, Endpoint("flask", f"127.0.0.1:{port}")

@@ -1,0 +1,124 @@
+"""The model repository of a run: only the models its row families need.
+
+  identity_onnx, identity_python   16 FP32 in, the same out; ONNX Runtime and a model.py
+  resnet50_{onnx,torch}            ResNet-50 (bench/common.py, torch.manual_seed(0)), one image per execution
+  resnet50_{onnx,torch}_batched    the same weights, max_batch_size 16 with dynamic batching
+  ensemble_model, model1, model2   the data pipeline of examples/data_pipeline
+One instance each. The ResNet-50 weights are the ones the Flask app builds.
+"""
+
+import os
+import shutil
+import sys
+
+from common import ROOT
+
+IDENTITY_CONFIG = '''name: "{name}"
+{backend}
+max_batch_size: 0
+input [ {{ name: "INPUT0" data_type: TYPE_FP32 dims: [ 16 ] }} ]
+output [ {{ name: "OUTPUT0" data_type: TYPE_FP32 dims: [ 16 ] }} ]
+instance_group [ {{ count: 1 kind: KIND_CPU }} ]
+'''
+
+IDENTITY_PY = '''import triton_python_backend_utils as pb_utils
+
+
+class TritonPythonModel:
+    def execute(self, requests):
+        return [pb_utils.InferenceResponse([pb_utils.Tensor("OUTPUT0", r.inputs()[0].as_numpy())])
+                for r in requests]
+'''
+
+RESNET_TENSORS = {"onnx": ("image", "logits"), "torch": ("input__0", "output__0")}
+RESNET_PLATFORMS = {"onnx": ("onnxruntime_onnx", "model.onnx"), "torch": ("pytorch_libtorch", "model.pt")}
+
+RESNET_SINGLE = '''name: "{name}"
+platform: "{platform}"
+max_batch_size: 0
+input [ {{ name: "{input}" data_type: TYPE_FP32 dims: [ 1, 3, 224, 224 ] }} ]
+output [ {{ name: "{output}" data_type: TYPE_FP32 dims: [ 1, 1000 ] }} ]
+instance_group [ {{ count: 1 kind: KIND_CPU }} ]
+'''
+
+RESNET_BATCHED = '''name: "{name}"
+platform: "{platform}"
+max_batch_size: 16
+input [ {{ name: "{input}" data_type: TYPE_FP32 dims: [ 3, 224, 224 ] }} ]
+output [ {{ name: "{output}" data_type: TYPE_FP32 dims: [ 1000 ] }} ]
+instance_group [ {{ count: 1 kind: KIND_CPU }} ]
+dynamic_batching {{ }}
+'''
+
+PIPELINE_MODELS = ("ensemble_model", "model1", "model2")
+
+
+def _write(path, text):
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    with open(path, "w") as f:
+        f.write(text)
+
+
+def _identity_onnx(path):
+    import onnx
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    from onnx import TensorProto, helper
+    graph = helper.make_graph([helper.make_node("Identity", ["INPUT0"], ["OUTPUT0"])], "identity",
+                              [helper.make_tensor_value_info("INPUT0", TensorProto.FLOAT, [16])],
+                              [helper.make_tensor_value_info("OUTPUT0", TensorProto.FLOAT, [16])])
+    onnx.save(helper.make_model(graph, opset_imports=[helper.make_opsetid("", 13)]), path)
+
+
+def _make_identity(repo, name):
+    if name == "identity_onnx":
+        _write(os.path.join(repo, name, "config.pbtxt"), IDENTITY_CONFIG.format(name=name, backend='backend: "onnxruntime"'))
+        _identity_onnx(os.path.join(repo, name, "1", "model.onnx"))
+    else:
+        _write(os.path.join(repo, name, "config.pbtxt"), IDENTITY_CONFIG.format(name=name, backend='backend: "python"'))
+        _write(os.path.join(repo, name, "1", "model.py"), IDENTITY_PY)
+
+
+def _export_resnet(kind, path):
+    import torch
+    from common import resnet50
+    torch.manual_seed(0)
+    model = resnet50()
+    example = torch.rand(1, 3, 224, 224)
+    with torch.inference_mode():
+        if kind == "onnx":
+            torch.onnx.export(model, example, path, input_names=["image"], output_names=["logits"],
+                              dynamic_axes={"image": {0: "batch"}, "logits": {0: "batch"}}, opset_version=13)
+        else:
+            torch.jit.trace(model, example).save(path)
+
+
+def _make_resnet(repo, name, exported):
+    kind = "onnx" if "_onnx" in name else "torch"
+    platform, filename = RESNET_PLATFORMS[kind]
+    template = RESNET_BATCHED if name.endswith("_batched") else RESNET_SINGLE
+    tensor_in, tensor_out = RESNET_TENSORS[kind]
+    _write(os.path.join(repo, name, "config.pbtxt"),
+           template.format(name=name, platform=platform, input=tensor_in, output=tensor_out))
+    target = os.path.join(repo, name, "1", filename)
+    os.makedirs(os.path.dirname(target), exist_ok=True)
+    if kind not in exported:
+        _export_resnet(kind, target)
+        exported[kind] = target
+    else:
+        os.link(exported[kind], target)
+
+
+def make(repo, names):
+    """Writes the named models into repo."""
+    exported = {}
+    for name in sorted(set(names)):
+        if name.startswith("identity_"):
+            _make_identity(repo, name)
+        elif name.startswith("resnet50_"):
+            _make_resnet(repo, name, exported)
+        elif name in PIPELINE_MODELS:
+            sys.path.insert(0, os.path.join(ROOT, "examples", "data_pipeline"))
+            import make_repository
+            make_repository.make(repo)
+        else:
+            raise KeyError(f"no model named {name}")
