@@ -27,6 +27,15 @@ Status CheckSchedulingParameter(const std::string& key, const ParameterValue& va
   return Status::Ok();
 }
 
+uint64_t SchedulingParameter(const InferenceRequest& request, const char* key) {
+  for (const auto& [name, value] : request.parameters) {
+    if (name != key) continue;
+    if (const auto* i = std::get_if<int64_t>(&value)) return *i < 0 ? 0 : static_cast<uint64_t>(*i);
+    if (const auto* u = std::get_if<uint64_t>(&value)) return *u;
+  }
+  return 0;
+}
+
 Status CheckCustomParameterName(const std::string& key) {
   if (key.rfind("triton_", 0) == 0) {
     return Status::InvalidArg("parameter keys starting with 'triton_' are reserved for Triton usage and should not "

@@ -19,6 +19,10 @@ Status ParseModelVersion(std::string_view text, int64_t* version);
 // (`priority` and `timeout` must not be negative); other keys pass.
 Status CheckSchedulingParameter(const std::string& key, const ParameterValue& value);
 
+// The value of the unsigned scheduling parameter `key` ("priority",
+// "timeout") of a checked request, or 0 when absent.
+uint64_t SchedulingParameter(const InferenceRequest& request, const char* key);
+
 // Custom request parameters may not use the "triton_" prefix.
 Status CheckCustomParameterName(const std::string& key);
 

@@ -76,25 +76,18 @@ std::vector<int64_t> Server::ReadyVersions(const std::string& name) const {
 }
 
 Status Server::Statistics(const std::string& name, int64_t version, std::vector<ModelStatsEntry>* out) const {
-  auto add = [&](const std::string& model_name, int64_t model_version) {
-    std::shared_ptr<ModelVersion> model;
-    if (!models_->Get(model_name, model_version, &model).ok()) return false;
-    out->push_back({model_name, model->version(), model->stats().Snapshot()});
-    return true;
-  };
-  if (name.empty()) {
-    for (const auto& row : IndexRows(models_->Index(), true)) add(row.name, std::stoll(row.version));
-    return Status::Ok();
-  }
-  if (version >= 0) {
-    if (!add(name, version)) {
-      return Status::InvalidArg("requested model version is not available for model '" + name + "'");
+  for (const auto& model : models_->Index()) {
+    if (!name.empty() && model.name != name) continue;
+    for (const auto& status : model.versions) {
+      if (status.state != ModelState::kReady || (version >= 0 && status.version != version)) continue;
+      std::shared_ptr<ModelVersion> loaded;
+      if (!models_->Get(model.name, status.version, &loaded).ok()) continue;  // unloaded meanwhile
+      out->push_back({model.name, status.version, loaded->stats().Snapshot()});
     }
-    return Status::Ok();
   }
-  for (int64_t ready : ReadyVersions(name)) add(name, ready);
-  if (out->empty()) return Status::InvalidArg("requested model '" + name + "' is not available");
-  return Status::Ok();
+  if (name.empty() || !out->empty()) return Status::Ok();
+  if (version >= 0) return Status::InvalidArg("requested model version is not available for model '" + name + "'");
+  return Status::InvalidArg("requested model '" + name + "' is not available");
 }
 
 namespace {

@@ -1,17 +1,8 @@
 #include "scheduler/batch_queue.h"
 
-#include <variant>
+#include "core/protocol_rules.h"
 
 namespace inferd {
-
-uint64_t SchedulingParameter(const InferenceRequest& request, const char* key) {
-  for (const auto& [name, value] : request.parameters) {
-    if (name != key) continue;
-    if (const auto* i = std::get_if<int64_t>(&value)) return *i < 0 ? 0 : static_cast<uint64_t>(*i);
-    if (const auto* u = std::get_if<uint64_t>(&value)) return *u;
-  }
-  return 0;
-}
 
 BatchQueue::BatchQueue(const inference::ModelDynamicBatching& config) {
   size_t count = config.priority_levels() > 0 ? config.priority_levels() : 1;

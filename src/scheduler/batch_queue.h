@@ -63,7 +63,4 @@ class BatchQueue {
   std::deque<Entry> delayed_;
 };
 
-// The unsigned value of request parameter `key`, or 0 when absent.
-uint64_t SchedulingParameter(const InferenceRequest& request, const char* key);
-
 }  // namespace inferd

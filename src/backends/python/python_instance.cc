@@ -7,6 +7,7 @@
 #include "core/base64.h"
 #include "config/config_json.h"
 #include "core/logging.h"
+#include "core/protocol_rules.h"
 
 namespace inferd {
 namespace {
@@ -31,7 +32,7 @@ void WriteRequest(uint64_t handle, const InferenceRequest& request, const std::v
   w->Key("id");
   w->String(request.id.c_str());
   Parameters custom;
-  uint64_t flags = 0, timeout = 0;
+  uint64_t flags = 0, timeout = SchedulingParameter(request, "timeout");
   const ParameterValue* correlation = nullptr;
   for (const auto& [key, value] : request.parameters) {
     if (!IsSchedulingParameter(key)) {
@@ -41,9 +42,6 @@ void WriteRequest(uint64_t handle, const InferenceRequest& request, const std::v
     } else if ((key == "sequence_start" || key == "sequence_end") && std::holds_alternative<bool>(value) &&
                std::get<bool>(value)) {
       flags |= key == "sequence_start" ? 1 : 2;
-    } else if (key == "timeout") {
-      if (auto* v = std::get_if<int64_t>(&value)) timeout = static_cast<uint64_t>(*v);
-      if (auto* v = std::get_if<uint64_t>(&value)) timeout = *v;
     }
   }
   rapidjson::StringBuffer parameters;
