@@ -102,6 +102,7 @@ int Run(const Options& options) {
   http_options.address = options.http_address;
   http_options.port = options.http_port;
   http_options.threads = options.http_thread_count;
+  http_options.busy_poll_us = options.http_busy_poll_us;
   http_options.max_body_size = options.http_max_input_size;
   HttpServer http(http_options, &api);
   if (options.allow_http) {

@@ -78,6 +78,9 @@ ParseOutcome ParseOptions(int argc, char** argv, Options* options) {
   app.add_option("--http-address", options->http_address, "Address of the HTTP service");
   app.add_option("--http-port", options->http_port, "Port of the HTTP service")->check(CLI::Range(0, 65535));
   app.add_option("--http-thread-count", options->http_thread_count, "Threads serving HTTP")->check(CLI::Range(1, 256));
+  app.add_option("--http-busy-poll-us", options->http_busy_poll_us,
+                 "After answering, an idle HTTP thread polls for the next request this long before sleeping (0: never)")
+      ->check(CLI::Range(0, 10000));
   app.add_option("--http-max-input-size", options->http_max_input_size,
                  "Largest HTTP request body accepted, in bytes, also after decompression")->check(CLI::PositiveNumber);
   app.add_option("--allow-grpc", options->allow_grpc, "Serve gRPC");

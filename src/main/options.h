@@ -18,6 +18,7 @@ struct Options {
   std::string http_address = "0.0.0.0";
   int http_port = 8000;
   int http_thread_count = 8;
+  int http_busy_poll_us = 50;
   size_t http_max_input_size = 64 * 1024 * 1024;
 
   bool allow_grpc = true;

@@ -37,14 +37,27 @@ void DefaultScheduler::Enqueue(InferJob job) {
 }
 
 void DefaultScheduler::Run(size_t index, InferJob job) {
-  std::vector<InferJob> jobs;
-  jobs.push_back(std::move(job));
-  inline_.Run(instances_[index].get(), std::move(jobs), stats_);
-  {
-    std::lock_guard<std::mutex> lock(mutex_);
+  for (int drained = 0;; ++drained) {
+    std::vector<InferJob> jobs;
+    jobs.push_back(std::move(job));
+    inline_.Run(instances_[index].get(), std::move(jobs), stats_);
+    std::unique_lock<std::mutex> lock(mutex_);
+    // A short model keeps its instance and takes what was queued meanwhile on
+    // this thread: a hand-over to the instance's thread would cost a wake-up
+    // per job. Bounded, so the thread's own connections are not starved.
+    if (!queue_.empty() && drained < kMaxDrained && inline_.Allowed()) {
+      job = std::move(queue_.front());
+      queue_.pop_front();
+      lock.unlock();
+      stats_->AddPending(-1);
+      continue;
+    }
     busy_[index] = false;
+    bool waiting = !queue_.empty();
+    lock.unlock();
+    if (waiting) ready_.notify_all();  // the instance's thread takes them
+    return;
   }
-  ready_.notify_all();  // the instance's thread may take what was queued meanwhile
 }
 
 void DefaultScheduler::RunInstance(size_t index) {

@@ -38,8 +38,12 @@ class DefaultScheduler : public Scheduler {
   void Enqueue(InferJob job) override;
 
  private:
+  // Most queued jobs a thread runs after its own before handing the instance back.
+  static constexpr int kMaxDrained = 8;
+
   void RunInstance(size_t index);
-  // Runs one job on instance `index`, which the caller marked busy.
+  // Runs `job` on instance `index`, which the caller marked busy, and then
+  // possibly jobs queued meanwhile; marks the instance free.
   void Run(size_t index, InferJob job);
 
   std::vector<std::unique_ptr<ModelInstance>> instances_;

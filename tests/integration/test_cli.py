@@ -20,6 +20,7 @@ def run(*args):
     (["--model-repository=/tmp", "--backend-config=onnxruntime,novalue"],
      "--backend-config expects <backend>,<key>=<value>, got 'onnxruntime,novalue'"),
     (["--model-repository=/tmp", "--grpc-keepalive-time=soon"], "--grpc-keepalive-time"),
+    (["--model-repository=/tmp", "--http-busy-poll-us=-1"], "--http-busy-poll-us"),
     (["--http-port=8000"], "--model-repository"),
 ])
 def test_bad_flags_are_one_line_errors(args, fragment):

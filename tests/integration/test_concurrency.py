@@ -4,6 +4,7 @@ over HTTP the connections must also be kept alive and reused."""
 import threading
 
 import numpy as np
+import pytest
 
 import generate
 import kserve_http as kh
@@ -58,3 +59,14 @@ def test_http_connections_kept_alive(server, new_session):
     for session in sessions:
         pool = session.get_adapter(server.url).poolmanager.connection_from_url(server.url)
         assert pool.num_connections == 1
+
+
+@pytest.mark.parametrize("args", [
+    ["--http-busy-poll-us=0"],                         # every HTTP thread sleeps as soon as it is idle
+    ["--http-thread-count=1"],                         # every connection on one event loop
+    ["--http-thread-count=2", "--http-busy-poll-us=10000"],  # a poller that rarely sleeps
+])
+def test_http_threading_settings(model_repo, start_server, new_session, args):
+    """Results stay exact and every connection is answered whatever the HTTP threading."""
+    srv = start_server([model_repo], args)
+    run_clients([kh.HttpClient(new_session(), srv.url) for _ in range(THREADS)])

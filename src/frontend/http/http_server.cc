@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "core/logging.h"
+#include "frontend/http/event_loop.h"
 
 namespace inferd {
 namespace {
@@ -111,8 +112,9 @@ class Session : public std::enable_shared_from_this<Session> {
     parser_.reset();
     ++*answering_;
     answering_request_ = true;
-    // dispatch: a reply given while still on this connection's strand (health,
-    // metadata, errors) is written at once, without a hop through the queue.
+    // dispatch: a reply given while still on this connection's thread (health,
+    // metadata, errors, inline inference) is written at once, without a hop
+    // through the queue.
     auto reply = [self = shared_from_this()](HttpReply reply) {
       net::dispatch(self->stream_.get_executor(),
                 [self, reply = std::move(reply)]() mutable { self->Write(std::move(reply)); });
@@ -160,17 +162,29 @@ class Session : public std::enable_shared_from_this<Session> {
 
 }  // namespace
 
+// One io_context per thread: a connection lives on one thread for its whole
+// life, so reading, parsing, inline inference and the reply need no locks and
+// no hand-over between threads. New connections go round-robin.
 struct HttpServer::Impl {
+  struct Loop {
+    net::io_context io{1};
+    std::optional<net::executor_work_guard<net::io_context::executor_type>> work;
+    std::thread thread;
+  };
+
   HttpServerOptions options;
   HttpHandler* handler;
-  net::io_context io{};
+  std::vector<std::unique_ptr<Loop>> loops;
   std::optional<tcp::acceptor> acceptor;
-  std::vector<std::thread> threads;
+  size_t next_loop = 0;
   int bound_port = 0;
   std::atomic<int64_t> answering{0};
+  BusyPolling polling;
 
   void Accept() {
-    acceptor->async_accept(net::make_strand(io), [this](beast::error_code ec, tcp::socket socket) {
+    net::io_context& target = loops[next_loop]->io;
+    next_loop = (next_loop + 1) % loops.size();
+    acceptor->async_accept(target, [this](beast::error_code ec, tcp::socket socket) {
       if (ec == net::error::operation_aborted) return;
       if (!ec) {
         beast::error_code ignored;
@@ -185,6 +199,9 @@ struct HttpServer::Impl {
 HttpServer::HttpServer(HttpServerOptions options, HttpHandler* handler) : impl_(std::make_unique<Impl>()) {
   impl_->options = std::move(options);
   impl_->handler = handler;
+  impl_->polling.window = std::chrono::microseconds(impl_->options.busy_poll_us);
+  impl_->polling.answering = &impl_->answering;
+  for (int i = 0; i < std::max(1, impl_->options.threads); ++i) impl_->loops.push_back(std::make_unique<Impl::Loop>());
 }
 
 HttpServer::~HttpServer() { Stop(); }
@@ -194,7 +211,7 @@ Status HttpServer::Start() {
   auto address = net::ip::make_address(impl_->options.address, ec);
   if (ec) return Status::InvalidArg("invalid " + impl_->options.name + " address '" + impl_->options.address + "'");
   tcp::endpoint endpoint(address, static_cast<unsigned short>(impl_->options.port));
-  auto& acceptor = impl_->acceptor.emplace(impl_->io);
+  auto& acceptor = impl_->acceptor.emplace(impl_->loops.front()->io);
   if (acceptor.open(endpoint.protocol(), ec) || acceptor.set_option(net::socket_base::reuse_address(true), ec) ||
       acceptor.bind(endpoint, ec) || acceptor.listen(net::socket_base::max_listen_connections, ec)) {
     return Status::Unavailable("unable to listen for " + impl_->options.name + " on " + impl_->options.address + ":" +
@@ -202,15 +219,16 @@ Status HttpServer::Start() {
   }
   impl_->bound_port = acceptor.local_endpoint().port();
   impl_->Accept();
-  for (int i = 0; i < std::max(1, impl_->options.threads); ++i) {
-    impl_->threads.emplace_back([this] { impl_->io.run(); });
+  for (auto& loop : impl_->loops) {
+    loop->work.emplace(loop->io.get_executor());
+    loop->thread = std::thread([io = &loop->io, this] { RunEventLoop(*io, impl_->polling); });
   }
   return Status::Ok();
 }
 
 void HttpServer::Stop() {
-  if (impl_->threads.empty()) return;
-  net::post(impl_->io, [this] {
+  if (impl_->loops.empty() || !impl_->loops.front()->thread.joinable()) return;
+  net::post(impl_->loops.front()->io, [this] {
     beast::error_code ignored;
     impl_->acceptor->close(ignored);
   });
@@ -220,9 +238,8 @@ void HttpServer::Stop() {
   while (impl_->answering > 0 && std::chrono::steady_clock::now() < deadline) {
     std::this_thread::sleep_for(std::chrono::milliseconds(2));
   }
-  impl_->io.stop();
-  for (auto& thread : impl_->threads) thread.join();
-  impl_->threads.clear();
+  for (auto& loop : impl_->loops) loop->io.stop();
+  for (auto& loop : impl_->loops) loop->thread.join();
 }
 
 int HttpServer::port() const { return impl_->bound_port; }

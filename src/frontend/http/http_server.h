@@ -1,4 +1,5 @@
-// HttpServer: HTTP/1.1 with keep-alive on a pool of threads.
+// HttpServer: HTTP/1.1 with keep-alive on a pool of threads, each with its own
+// event loop and connections.
 //
 // Reads each request with bounded header and body sizes (chunked bodies
 // included), hands it to the HttpHandler and writes the reply when the
@@ -20,6 +21,7 @@ struct HttpServerOptions {
   std::string address = "0.0.0.0";
   int port = 8000;
   int threads = 8;
+  int busy_poll_us = 0;  // see RunEventLoop
   size_t max_body_size = 64 * 1024 * 1024;  // --http-max-input-size
   size_t max_header_size = 64 * 1024;
 };
