@@ -67,6 +67,8 @@ struct InferenceServices {
   // they block until done and answer as the load and unload API does.
   std::function<Status(const std::string& model, const ModelLoadOverrides& overrides)> load_model;
   std::function<Status(const std::string& model, bool unload_dependents)> unload_model;
+  // Requests the server is answering now (a load signal); null: unknown.
+  std::function<int64_t()> requests_in_flight;
   // Where models' own metrics (Python MetricFamily) are kept; null: none.
   CustomMetricRegistry* custom_metrics = nullptr;
 };

@@ -105,6 +105,8 @@ class Server {
   // Waits until no request (nor load or unload asked for by a frontend) is
   // in flight or `timeout` passes; returns the number still in flight.
   int64_t WaitForIdle(std::chrono::milliseconds timeout);
+  // Requests (and frontend loads and unloads) being answered now.
+  int64_t RequestsInFlight() const { return in_flight_.load(std::memory_order_relaxed); }
 
  private:
   // Runs a model control call on a background task; `done` gets its status.
@@ -115,7 +117,7 @@ class Server {
   std::atomic<bool> exiting_{false};
   std::mutex idle_mutex_;
   std::condition_variable idle_;
-  int64_t in_flight_ = 0;  // guarded by idle_mutex_
+  std::atomic<int64_t> in_flight_{0};  // changed under idle_mutex_, read anywhere
   BackgroundTasks control_tasks_;  // loads and unloads asked for by frontends
 };
 

@@ -83,6 +83,7 @@ int Run(const Options& options) {
   backends.services().infer = [&server](std::unique_ptr<InferenceRequest> request, StreamCallback done) {
     server.InferStream(std::move(request), std::move(done));
   };
+  backends.services().requests_in_flight = [&server] { return server.RequestsInFlight(); };
   backends.services().is_model_ready = [&server](const std::string& name, int64_t version) {
     std::shared_ptr<ModelVersion> model;
     return server.GetModel(name, version, &model).ok();

@@ -39,6 +39,8 @@ class PythonInstance : public ModelInstance {
   // Sends every request in one `execute` call, as Triton passes the batch to
   // execute(requests).
   void RunBatch(std::vector<ExecutionRequest> requests, ComputeTimestamps* times) override;
+  // The stub does the work; any thread can ask it and wait for the answer.
+  bool RunsOnAnyThread() const override { return true; }
 
  private:
   PythonInstance(const PythonSettings& settings, const PythonServices* services, const ModelSpec& spec,
@@ -57,6 +59,8 @@ class PythonInstance : public ModelInstance {
   Status Call(const std::string& header, const std::vector<Buffer>& blob, const std::string& expected,
               std::chrono::seconds timeout, Reply* reply);
   Status EnsureInputSegment(size_t bytes, bool* changed);
+  // How long Call polls for the stub's reply before it sleeps.
+  std::chrono::microseconds SpinForReply() const;
 
   void ReaderLoop(StubProcess* stub);
   void Dispatch(Frame frame);
@@ -96,6 +100,9 @@ class PythonInstance : public ModelInstance {
   // while it waits (no hand-over through the reader thread on the hot path);
   // otherwise the reader thread does.
   bool caller_reading_ = false;
+  // The stub's last reply came within kReplySpin (Call's own thread only).
+  static constexpr std::chrono::microseconds kReplySpin{100};
+  bool replies_quick_ = true;
   bool reader_reading_ = false;
   bool stub_alive_ = false;
   std::string gone_reason_;

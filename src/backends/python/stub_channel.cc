@@ -1,6 +1,7 @@
 #include "backends/python/stub_channel.h"
 
 #include <poll.h>
+#include <sched.h>
 #include <sys/socket.h>
 #include <sys/uio.h>
 #include <unistd.h>
@@ -76,8 +77,15 @@ Status StubChannel::Send(std::string_view header, const std::vector<Buffer>& blo
   return Status::Ok();
 }
 
-bool StubChannel::WaitReadable(int timeout_ms) {
+bool StubChannel::WaitReadable(int timeout_ms, std::chrono::microseconds spin) {
   pollfd wait{fd_, POLLIN, 0};
+  if (spin.count() > 0) {
+    const auto until = std::chrono::steady_clock::now() + spin;
+    do {
+      if (poll(&wait, 1, 0) != 0) return true;
+      sched_yield();
+    } while (std::chrono::steady_clock::now() < until);
+  }
   for (;;) {
     int ready = poll(&wait, 1, timeout_ms);
     if (ready < 0 && errno == EINTR) continue;

@@ -6,6 +6,7 @@
 // reader thread.
 #pragma once
 
+#include <chrono>
 #include <mutex>
 #include <string>
 #include <string_view>
@@ -31,8 +32,10 @@ class StubChannel {
   // Blocks for the next frame; fails when the peer closed the socket.
   Status Receive(Frame* frame);
   // Waits up to `timeout_ms` (-1: forever) until a frame starts to arrive or
-  // the socket closes; false on timeout.
-  bool WaitReadable(int timeout_ms);
+  // the socket closes; false on timeout. For the first `spin` it polls
+  // without sleeping (yielding the core), which spares a thread wake-up when
+  // the stub answers quickly.
+  bool WaitReadable(int timeout_ms, std::chrono::microseconds spin = {});
   // Closes the socket, waking a blocked Receive.
   void Shutdown();
 
