@@ -89,7 +89,7 @@ class Stub:
         instance = (header.get("args") or {}).get("model_instance_name", "")
         self._executor = Executor(rt, model, decoupled, instance)
         rt.bls_allowed = True
-        self._channel.send({"type": "init_done"})
+        self._channel.send({"type": "init_done", "has_is_ready": hasattr(model, "is_ready")})
 
     def _auto_complete(self, header, _blob):
         rt = self._rt

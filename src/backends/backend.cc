@@ -116,4 +116,8 @@ Status ModelInstance::Execute(const std::vector<Tensor>&, const std::vector<std:
   return Status::Internal("this backend does not implement Execute");
 }
 
+bool AllInstancesReady(const std::vector<std::unique_ptr<ModelInstance>>& instances) {
+  return std::all_of(instances.begin(), instances.end(), [](const auto& instance) { return instance->IsReady(); });
+}
+
 }  // namespace inferd

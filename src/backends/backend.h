@@ -87,10 +87,17 @@ class ModelInstance {
   // short request on the thread that brought it, skipping two thread hops.
   virtual bool RunsOnAnyThread() const { return false; }
 
+  // The model's own readiness check (Python's is_ready hook), asked by the
+  // readiness endpoints; may take a few seconds. Called from any thread.
+  virtual bool IsReady() { return true; }
+
   // Produces one tensor per name of `output_names`, in that order.
   virtual Status Execute(const std::vector<Tensor>& inputs, const std::vector<std::string>& output_names,
                          std::vector<Tensor>* outputs);
 };
+
+// True when every instance answers IsReady with true (stops at the first false).
+bool AllInstancesReady(const std::vector<std::unique_ptr<ModelInstance>>& instances);
 
 // Every backend of this build runs on the CPU: fails, naming the model and
 // instance, for an instance group of kind KIND_GPU.

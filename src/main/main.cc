@@ -86,7 +86,7 @@ int Run(const Options& options) {
   backends.services().requests_in_flight = [&server] { return server.RequestsInFlight(); };
   backends.services().is_model_ready = [&server](const std::string& name, int64_t version) {
     std::shared_ptr<ModelVersion> model;
-    return server.GetModel(name, version, &model).ok();
+    return server.GetModel(name, version, &model).ok() && model->Ready();
   };
   backends.services().load_model = [&server](const std::string& name, const ModelLoadOverrides& overrides) {
     return server.LoadModel(name, overrides);

@@ -683,11 +683,18 @@ std::vector<ModelStatus> ModelManager::RepositoryIndex() const {
 }
 
 bool ModelManager::AllReady() const {
-  std::lock_guard<std::mutex> lock(mutex_);
-  for (const auto& [name, entry] : models_) {
-    if (!entry.unloaded && entry.status.state != ModelState::kReady) return false;
+  std::vector<std::shared_ptr<ModelVersion>> loaded;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    for (const auto& [name, entry] : models_) {
+      if (!entry.unloaded && entry.status.state != ModelState::kReady) return false;
+      for (const auto& [number, version] : entry.versions) {
+        if (version.model.model()) loaded.push_back(version.model.model());
+      }
+    }
   }
-  return true;
+  // Asked outside the lock: a model's own readiness check may take seconds.
+  return std::all_of(loaded.begin(), loaded.end(), [](const auto& model) { return model->Ready(); });
 }
 
 void ModelManager::UnloadAll() {

@@ -88,7 +88,8 @@ class ModelManager {
   std::vector<ModelStatus> RepositoryIndex() const;
 
   // True when every model a load was asked for, and not unloaded since, has
-  // all its versions READY.
+  // all its versions READY, and every loaded version's own readiness check
+  // (ModelVersion::Ready) agrees.
   bool AllReady() const;
 
   // Unloads every model, waiting for requests in flight. Loads and polls

@@ -39,6 +39,10 @@ class ModelVersion {
 
   void Enqueue(InferJob job) { scheduler_->Enqueue(std::move(job)); }
 
+  // Loaded, and the model's own readiness check (if it has one: Python's
+  // is_ready) agrees. May take a few seconds.
+  bool Ready() { return scheduler_->InstancesReady(); }
+
   // What this version has done since it loaded.
   ModelStats& stats() { return stats_; }
   const ModelStats& stats() const { return stats_; }

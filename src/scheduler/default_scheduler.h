@@ -36,6 +36,7 @@ class DefaultScheduler : public Scheduler {
   DefaultScheduler& operator=(const DefaultScheduler&) = delete;
 
   void Enqueue(InferJob job) override;
+  bool InstancesReady() override { return AllInstancesReady(instances_); }
 
  private:
   // Most queued jobs a thread runs after its own before handing the instance back.

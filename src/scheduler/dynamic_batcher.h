@@ -40,6 +40,7 @@ class DynamicBatcher : public Scheduler {
   DynamicBatcher& operator=(const DynamicBatcher&) = delete;
 
   void Enqueue(InferJob job) override;
+  bool InstancesReady() override { return AllInstancesReady(instances_); }
 
  private:
   void RunInstance(size_t index);

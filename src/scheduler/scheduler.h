@@ -12,6 +12,9 @@ class Scheduler {
  public:
   virtual ~Scheduler() = default;
   virtual void Enqueue(InferJob job) = 0;
+  // Whether the instances it runs on say they are ready (see
+  // ModelInstance::IsReady); true for schedulers without instances.
+  virtual bool InstancesReady() { return true; }
 };
 
 }  // namespace inferd

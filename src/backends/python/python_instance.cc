@@ -190,6 +190,7 @@ Status PythonInstance::StartStub() {
                                      instance_name_ + "': " + status.message());
   }
   announce_segment_ = false;
+  has_is_ready_ = JsonBool(*reply.header, "has_is_ready");
   return Status::Ok();
 }
 
@@ -279,10 +280,13 @@ Status PythonInstance::Call(const std::string& header, const std::vector<Buffer>
   }
   awaiting_.clear();
   if (!in_time) {
-    const std::string hook = expected == "init_done" ? "initialize" : expected == "finalize_done" ? "finalize" : "execute";
+    const std::string hook = expected == "init_done"       ? "initialize"
+                             : expected == "finalize_done" ? "finalize"
+                             : expected == "is_ready_done" ? "is_ready"
+                                                           : "execute";
     std::string reason = "Python model '" + model_name_ + "' instance '" + instance_name_ + "' did not finish " +
                          hook + " within " + std::to_string(timeout.count()) + " s; its stub was stopped";
-    if (hook == "execute") reason += " and is restarted for the next request";
+    if (hook == "execute" || hook == "is_ready") reason += " and is restarted for the next request";
     lock.unlock();
     Abandon(reason);
     stub->Kill();
@@ -390,7 +394,21 @@ void PythonInstance::Dispatch(Frame frame) {
   }
 }
 
+bool PythonInstance::IsReady() {
+  // A busy instance is serving; a model without the hook is ready as loaded.
+  std::unique_lock<std::mutex> idle(call_mutex_, std::try_to_lock);
+  if (!idle.owns_lock() || !has_is_ready_) return true;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (!stub_alive_) return true;  // the next request restarts the stub
+  }
+  Reply reply;
+  Status status = Call(R"({"type":"is_ready"})", {}, "is_ready_done", kIsReadyTimeout, &reply);
+  return status.ok() && JsonBool(*reply.header, "ready");
+}
+
 void PythonInstance::RunBatch(std::vector<ExecutionRequest> requests, ComputeTimestamps* times) {
+  std::lock_guard<std::mutex> calling(call_mutex_);
   times->start_ns = SteadyNowNs();
   auto fail_all = [&](const Status& status) {
     times->end_ns = SteadyNowNs();

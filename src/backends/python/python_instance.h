@@ -41,6 +41,8 @@ class PythonInstance : public ModelInstance {
   void RunBatch(std::vector<ExecutionRequest> requests, ComputeTimestamps* times) override;
   // The stub does the work; any thread can ask it and wait for the answer.
   bool RunsOnAnyThread() const override { return true; }
+  // Asks the model's is_ready hook when it has one and the instance is idle.
+  bool IsReady() override;
 
  private:
   PythonInstance(const PythonSettings& settings, const PythonServices* services, const ModelSpec& spec,
@@ -91,6 +93,10 @@ class PythonInstance : public ModelInstance {
   int input_generation_ = 0;
   bool announce_segment_ = true;  // the next execute names the input segment
   uint64_t next_handle_ = 0;
+  // Held by whoever talks to the stub (RunBatch, IsReady): one call at a time.
+  std::mutex call_mutex_;
+  bool has_is_ready_ = false;  // the model defines is_ready; set at each stub start
+  static constexpr std::chrono::seconds kIsReadyTimeout{5};
 
   std::mutex mutex_;
   std::condition_variable replied_;

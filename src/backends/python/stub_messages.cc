@@ -55,6 +55,11 @@ std::string JsonString(const rapidjson::Value& object, const char* key) {
   return value && value->IsString() ? std::string(value->GetString(), value->GetStringLength()) : std::string();
 }
 
+bool JsonBool(const rapidjson::Value& object, const char* key) {
+  const rapidjson::Value* value = JsonMember(object, key);
+  return value && value->IsBool() && value->GetBool();
+}
+
 Status FrameSegments::Get(const std::string& name, std::shared_ptr<ShmSegment>* segment) {
   auto it = segments_.find(name);
   if (it == segments_.end()) {

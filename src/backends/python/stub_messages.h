@@ -58,6 +58,7 @@ StatusCode StubErrorCode(const std::string& name);
 
 // Member access that tolerates absence and wrong types.
 std::string JsonString(const rapidjson::Value& object, const char* key);
+bool JsonBool(const rapidjson::Value& object, const char* key);  // false when absent
 const rapidjson::Value* JsonMember(const rapidjson::Value& object, const char* key);
 
 }  // namespace inferd

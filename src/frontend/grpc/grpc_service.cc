@@ -52,7 +52,7 @@ grpc::ServerUnaryReactor* GrpcService::ModelReady(Context* context, const infere
                                                   inference::ModelReadyResponse* response) {
   std::shared_ptr<ModelVersion> model;
   Status status = FindModel(request->name(), request->version(), &model);
-  response->set_ready(status.ok());
+  response->set_ready(status.ok() && model->Ready());
   return Reply(context, status);
 }
 

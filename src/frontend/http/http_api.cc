@@ -176,7 +176,7 @@ void HttpApi::HandleModel(const HttpRequest& request, const std::string& model_n
   std::shared_ptr<ModelVersion> model;
   Status status = server_->GetModel(model_name, version, &model);
   if (action == "ready") {
-    if (status.ok()) return reply(HttpReply::Empty(200));
+    if (status.ok()) return reply(model->Ready() ? HttpReply::Empty(200) : HttpReply::Error(400, "Model version not ready"));
     if (status.code() == StatusCode::kUnavailable) return reply(HttpReply::Error(400, "Model version not ready"));
     return reply(ErrorReply(status));
   }
