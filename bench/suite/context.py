@@ -22,6 +22,7 @@ class Run:
         self.perf = Perf(settings, work_dir, say)
         self._stack = stack
         self._servers = {}
+        self._pids = {}
 
     def _server(self, name, start):
         if name not in self._servers:
@@ -29,10 +30,16 @@ class Run:
             service, endpoint = start()
             self._stack.callback(service.stop)
             self._servers[name] = endpoint
+            self._pids[name] = service.proc.pid
         return self._servers[name]
 
     def inferd(self):
         return self._server("inferd", lambda: inferd_server.start(self.repo, self.models, self.work_dir))
+
+    def inferd_pid(self):
+        """The process id of the run's inferd (started if need be)."""
+        self.inferd()
+        return self._pids["inferd"]
 
     def nginx(self):
         inferd = self.inferd()

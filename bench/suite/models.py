@@ -1,24 +1,37 @@
 """The model repository of a run: only the models its row families need.
 
   identity_onnx, identity_python   16 FP32 in, the same out; ONNX Runtime and a model.py
+  identity_{onnx,python}_1m        the same with 1 MiB (262,144 FP32)
+  identity_python_x4               identity_python with four instances; each stub leaves its pid
+                                   in the model's stub_pids/ folder (see stub_memory.py)
+  bls_python, bls_python_1m        a model.py that forwards its input to identity_onnx
+                                   (identity_onnx_1m) with BLS and returns the callee's output
   resnet50_{onnx,torch}            ResNet-50 (bench/common.py, torch.manual_seed(0)), one image per execution
   resnet50_{onnx,torch}_batched    the same weights, max_batch_size 16 with dynamic batching
   ensemble_model, model1, model2   the data pipeline of examples/data_pipeline
-One instance each. The ResNet-50 weights are the ones the Flask app builds.
+One instance each unless named otherwise. The ResNet-50 weights are the ones the Flask app builds.
 """
 
 import os
-import shutil
 import sys
 
 from common import ROOT
 
+MIB_FP32 = (1 << 20) // 4
+# name: (backend, elements, instances)
+IDENTITIES = {"identity_onnx": ("onnxruntime", 16, 1), "identity_python": ("python", 16, 1),
+              "identity_onnx_1m": ("onnxruntime", MIB_FP32, 1), "identity_python_1m": ("python", MIB_FP32, 1),
+              "identity_python_x4": ("python", 16, 4)}
+# name: (callee, elements)
+BLS_MODELS = {"bls_python": ("identity_onnx", 16), "bls_python_1m": ("identity_onnx_1m", MIB_FP32)}
+STUB_PIDS = "stub_pids"
+
 IDENTITY_CONFIG = '''name: "{name}"
-{backend}
+backend: "{backend}"
 max_batch_size: 0
-input [ {{ name: "INPUT0" data_type: TYPE_FP32 dims: [ 16 ] }} ]
-output [ {{ name: "OUTPUT0" data_type: TYPE_FP32 dims: [ 16 ] }} ]
-instance_group [ {{ count: 1 kind: KIND_CPU }} ]
+input [ {{ name: "INPUT0" data_type: TYPE_FP32 dims: [ {elements} ] }} ]
+output [ {{ name: "OUTPUT0" data_type: TYPE_FP32 dims: [ {elements} ] }} ]
+instance_group [ {{ count: {instances} kind: KIND_CPU }} ]
 '''
 
 IDENTITY_PY = '''import triton_python_backend_utils as pb_utils
@@ -28,6 +41,41 @@ class TritonPythonModel:
     def execute(self, requests):
         return [pb_utils.InferenceResponse([pb_utils.Tensor("OUTPUT0", r.inputs()[0].as_numpy())])
                 for r in requests]
+'''
+
+# A stub's /proc entry does not name its model, so each stub of this one leaves its pid
+# in <model dir>/stub_pids/ for stub_memory.py.
+IDENTITY_LEAVING_PID_PY = '''import os
+
+import triton_python_backend_utils as pb_utils
+
+
+class TritonPythonModel:
+    def initialize(self, args):
+        folder = os.path.join(args["model_repository"], "{folder}")
+        os.makedirs(folder, exist_ok=True)
+        with open(os.path.join(folder, str(os.getpid())), "w"):
+            pass
+
+    def execute(self, requests):
+        return [pb_utils.InferenceResponse([pb_utils.Tensor("OUTPUT0", r.inputs()[0].as_numpy())])
+                for r in requests]
+'''.replace("{folder}", STUB_PIDS)
+
+BLS_PY = '''import triton_python_backend_utils as pb_utils
+
+
+class TritonPythonModel:
+    def execute(self, requests):
+        responses = []
+        for request in requests:
+            called = pb_utils.InferenceRequest(model_name="{callee}", inputs=[request.inputs()[0]],
+                                               requested_output_names=["OUTPUT0"]).exec()
+            if called.has_error():
+                responses.append(pb_utils.InferenceResponse(error=called.error()))
+            else:
+                responses.append(pb_utils.InferenceResponse([called.output_tensors()[0]]))
+        return responses
 '''
 
 RESNET_TENSORS = {"onnx": ("image", "logits"), "torch": ("input__0", "output__0")}
@@ -59,23 +107,31 @@ def _write(path, text):
         f.write(text)
 
 
-def _identity_onnx(path):
+def _identity_onnx(path, elements):
     import onnx
     os.makedirs(os.path.dirname(path), exist_ok=True)
     from onnx import TensorProto, helper
     graph = helper.make_graph([helper.make_node("Identity", ["INPUT0"], ["OUTPUT0"])], "identity",
-                              [helper.make_tensor_value_info("INPUT0", TensorProto.FLOAT, [16])],
-                              [helper.make_tensor_value_info("OUTPUT0", TensorProto.FLOAT, [16])])
+                              [helper.make_tensor_value_info("INPUT0", TensorProto.FLOAT, [elements])],
+                              [helper.make_tensor_value_info("OUTPUT0", TensorProto.FLOAT, [elements])])
     onnx.save(helper.make_model(graph, opset_imports=[helper.make_opsetid("", 13)]), path)
 
 
 def _make_identity(repo, name):
-    if name == "identity_onnx":
-        _write(os.path.join(repo, name, "config.pbtxt"), IDENTITY_CONFIG.format(name=name, backend='backend: "onnxruntime"'))
-        _identity_onnx(os.path.join(repo, name, "1", "model.onnx"))
+    backend, elements, instances = IDENTITIES[name]
+    _write(os.path.join(repo, name, "config.pbtxt"),
+           IDENTITY_CONFIG.format(name=name, backend=backend, elements=elements, instances=instances))
+    if backend == "onnxruntime":
+        _identity_onnx(os.path.join(repo, name, "1", "model.onnx"), elements)
     else:
-        _write(os.path.join(repo, name, "config.pbtxt"), IDENTITY_CONFIG.format(name=name, backend='backend: "python"'))
-        _write(os.path.join(repo, name, "1", "model.py"), IDENTITY_PY)
+        _write(os.path.join(repo, name, "1", "model.py"), IDENTITY_PY if instances == 1 else IDENTITY_LEAVING_PID_PY)
+
+
+def _make_bls(repo, name):
+    callee, elements = BLS_MODELS[name]
+    _write(os.path.join(repo, name, "config.pbtxt"),
+           IDENTITY_CONFIG.format(name=name, backend="python", elements=elements, instances=1))
+    _write(os.path.join(repo, name, "1", "model.py"), BLS_PY.format(callee=callee))
 
 
 def _export_resnet(kind, path):
@@ -112,8 +168,10 @@ def make(repo, names):
     """Writes the named models into repo."""
     exported = {}
     for name in sorted(set(names)):
-        if name.startswith("identity_"):
+        if name in IDENTITIES:
             _make_identity(repo, name)
+        elif name in BLS_MODELS:
+            _make_bls(repo, name)
         elif name.startswith("resnet50_"):
             _make_resnet(repo, name, exported)
         elif name in PIPELINE_MODELS:

@@ -29,7 +29,7 @@ class Target:
     row: str
     target: str
     measured: str
-    passed: bool
+    passed: bool          # None: what was measured cannot decide it (the family says why)
 
 
 @dataclasses.dataclass
@@ -46,6 +46,8 @@ class FamilyResult:
 
 
 def verdict(passed):
+    if passed is None:
+        return "no verdict"
     return "PASS" if passed else "MISS"
 
 

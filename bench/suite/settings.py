@@ -16,6 +16,7 @@ class Settings:
     tiny_levels: tuple
     model_levels: tuple
     python_levels: tuple
+    python_mib_levels: tuple  # 1 MiB rows of the python family
     ensemble_levels: tuple
     flask_levels: tuple
     raw_batches: tuple
@@ -32,9 +33,9 @@ class Settings:
 FULL = Settings(quick=False, interval_ms=2000, model_interval_ms=3000, warmup_ms=1500, max_trials=8,
                 stability_percent=10, raw_seconds=4, loop_seconds=4,
                 tiny_levels=(1, 2, 4, 8, 16), model_levels=(1, 8, 16), python_levels=(1, 4, 16),
-                ensemble_levels=(1, 4, 8), flask_levels=(1, 8), raw_batches=(1, 2, 4, 8, 16))
+                python_mib_levels=(1, 4), ensemble_levels=(1, 4, 8), flask_levels=(1, 8), raw_batches=(1, 2, 4, 8, 16))
 
 QUICK = Settings(quick=True, interval_ms=400, model_interval_ms=1000, warmup_ms=300, max_trials=3,
                  stability_percent=10, raw_seconds=0.5, loop_seconds=1,
-                 tiny_levels=(1, 16), model_levels=(1, 16), python_levels=(1, 16),
+                 tiny_levels=(1, 16), model_levels=(1, 16), python_levels=(1, 16), python_mib_levels=(1, 4),
                  ensemble_levels=(1, 4), flask_levels=(1, 8), raw_batches=(1, 16))
