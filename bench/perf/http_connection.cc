@@ -130,6 +130,8 @@ struct HttpConnection::Impl {
     http::response_parser<http::string_body> parser;
     parser.body_limit(std::numeric_limits<std::uint64_t>::max());
     parser.header_limit(1 << 20);
+    // Beast reads at most what the buffer has room for (512 bytes at first).
+    buffer.reserve(64 * 1024);
     finished = Run(deadline, &ec, [&](auto complete) {
       http::async_read(socket, buffer, parser, [complete](error_code e, size_t) { complete(e); });
     });

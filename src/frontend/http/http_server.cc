@@ -40,6 +40,9 @@ std::string ResponseHead(const HttpReply& reply, size_t content_length, bool kee
   return head + "\r\n";
 }
 
+// Largest read of a request body (Beast's own limit per read).
+constexpr size_t kReadChunk = 64 * 1024;
+
 class Session : public std::enable_shared_from_this<Session> {
  public:
   // `answering` counts the requests of every session taken and not yet
@@ -74,6 +77,9 @@ class Session : public std::enable_shared_from_this<Session> {
   }
 
   void ReadBody() {
+    // Beast reads at most what the buffer has room for (512 bytes at first):
+    // make room for a large body up front, or a 1 MiB body takes 2000 reads.
+    if (auto length = parser_->content_length()) buffer_.reserve(std::min<uint64_t>(*length, kReadChunk));
     http::async_read(stream_, buffer_, *parser_,
                      [self = shared_from_this()](beast::error_code ec, size_t) { self->OnBody(ec); });
   }
