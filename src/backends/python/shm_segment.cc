@@ -46,7 +46,7 @@ Status ShmSegment::OpenAndUnlink(const std::string& name, std::shared_ptr<ShmSeg
     return Status::Internal(Errno("unable to inspect", name));
   }
   size_t size = static_cast<size_t>(info.st_size);
-  void* data = size ? mmap(nullptr, size, PROT_READ, MAP_SHARED, fd, 0) : nullptr;
+  void* data = size ? mmap(nullptr, size, PROT_READ, MAP_SHARED | MAP_POPULATE, fd, 0) : nullptr;
   close(fd);
   if (data == MAP_FAILED) return Status::Internal(Errno("unable to map", name));
   out->reset(new ShmSegment(name, static_cast<char*>(data), size, false));
