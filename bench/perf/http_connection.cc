@@ -4,7 +4,14 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 
+#include <poll.h>
+#include <sys/socket.h>
+#include <sys/uio.h>
+
 #include <algorithm>
+#include <cerrno>
+#include <climits>
+#include <cstring>
 #include <limits>
 #include <optional>
 
@@ -89,11 +96,90 @@ struct HttpConnection::Impl {
       return Status::Error("cannot connect to " + Address() + ": " + ec.message());
     }
     socket.set_option(tcp::no_delay(true), ec);
+    // Exchanges use the socket directly (sendmsg, recv, poll for deadlines):
+    // a load generator's own cost per request should be as small as it can be.
+    socket.non_blocking(true, ec);
     connected = true;
     return Status::Ok();
   }
 
   std::string TimeoutText() const { return std::to_string(timeout.count()) + " ms (--timeout)"; }
+
+  // Waits until the socket is ready for `events` or the deadline passes.
+  bool Await(short events, Clock::time_point deadline) {
+    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now()).count();
+    pollfd wait{socket.native_handle(), events, 0};
+    int ready;
+    do {
+      ready = poll(&wait, 1, static_cast<int>(std::max<int64_t>(0, left)));
+    } while (ready < 0 && errno == EINTR);
+    return ready > 0;
+  }
+
+  // Writes every piece with sendmsg straight from the caller's memory.
+  bool WriteAll(std::vector<iovec> pieces, Clock::time_point deadline, std::string* failure) {
+    size_t first = 0;
+    while (first < pieces.size()) {
+      msghdr message{};
+      message.msg_iov = pieces.data() + first;
+      message.msg_iovlen = std::min<size_t>(pieces.size() - first, IOV_MAX);
+      ssize_t sent = sendmsg(socket.native_handle(), &message, MSG_NOSIGNAL);
+      if (sent < 0) {
+        if (errno == EINTR) continue;
+        if (errno != EAGAIN && errno != EWOULDBLOCK) return Fail(failure, std::string("failed: ") + strerror(errno));
+        if (!Await(POLLOUT, deadline)) return Fail(failure, "took longer than " + TimeoutText());
+        continue;
+      }
+      auto left = static_cast<size_t>(sent);
+      while (first < pieces.size() && left >= pieces[first].iov_len) left -= pieces[first++].iov_len;
+      if (left > 0) {
+        pieces[first].iov_base = static_cast<char*>(pieces[first].iov_base) + left;
+        pieces[first].iov_len -= left;
+      }
+    }
+    return true;
+  }
+
+  // Reads until `parser` has the whole response, feeding it what arrives.
+  bool ReadResponse(http::response_parser<http::string_body>* parser, Clock::time_point deadline,
+                    HttpExchangeTiming* timing, std::string* failure) {
+    for (;;) {
+      if (buffer.size() > 0) {
+        error_code ec;
+        size_t used = parser->put(buffer.data(), ec);
+        buffer.consume(used);
+        if (ec && ec != http::error::need_more) {
+          return Fail(failure, "reading the response from " + Address() + " failed: " + ec.message());
+        }
+        if (parser->is_done()) return true;
+        if (used > 0 && buffer.size() > 0) continue;
+      }
+      auto space = buffer.prepare(64 * 1024);
+      ssize_t got = recv(socket.native_handle(), space.data(), space.size(), 0);
+      if (got > 0) {
+        if (timing->first_byte_ns == 0) timing->first_byte_ns = NowNs();
+        buffer.commit(static_cast<size_t>(got));
+      } else if (got == 0) {
+        error_code ec;
+        parser->put_eof(ec);  // a response without a length ends with the connection
+        if (!ec && parser->is_done()) return true;
+        return Fail(failure, "reading the response from " + Address() + " failed: the server closed the connection");
+      } else if (errno == EAGAIN || errno == EWOULDBLOCK) {
+        if (!Await(POLLIN, deadline)) {
+          return Fail(failure, parser->got_some() ? "the response from " + Address() + " did not arrive within " +
+                                                        TimeoutText()
+                                                  : "no response from " + Address() + " within " + TimeoutText());
+        }
+      } else if (errno != EINTR) {
+        return Fail(failure, "reading the response from " + Address() + " failed: " + strerror(errno));
+      }
+    }
+  }
+
+  static bool Fail(std::string* failure, std::string message) {
+    *failure = std::move(message);
+    return false;
+  }
 
   // One attempt. `*retry` tells whether the attempt failed before the server
   // could have seen the request on a connection that had been reused.
@@ -105,42 +191,26 @@ struct HttpConnection::Impl {
       if (!status.ok()) return status;
     }
     const bool reused = exchanges > 0;
-    std::vector<net::const_buffer> buffers;
-    buffers.reserve(body.size() + 1);
-    buffers.emplace_back(head.data(), head.size());
-    for (std::string_view part : body) buffers.emplace_back(part.data(), part.size());
-    error_code ec;
-    bool finished = Run(deadline, &ec, [&](auto complete) {
-      net::async_write(socket, buffers, [complete](error_code e, size_t) { complete(e); });
-    });
-    if (!finished) return Status::Error("sending to " + Address() + " took longer than " + TimeoutText());
-    if (ec) {
+    std::vector<iovec> pieces;
+    pieces.reserve(body.size() + 1);
+    pieces.push_back({const_cast<char*>(head.data()), head.size()});
+    for (std::string_view part : body) pieces.push_back({const_cast<char*>(part.data()), part.size()});
+    std::string failure;
+    if (!WriteAll(std::move(pieces), deadline, &failure)) {
       Close();
       *retry = reused;
-      return Status::Error("sending to " + Address() + " failed: " + ec.message());
+      return Status::Error("sending to " + Address() + " " + failure);
     }
     timing->written_ns = NowNs();
-    if (buffer.size() == 0) {
-      finished = Run(deadline, &ec, [&](auto complete) {
-        socket.async_wait(tcp::socket::wait_read, [complete](error_code e) { complete(e); });
-      });
-      if (!finished) return Status::Error("no response from " + Address() + " within " + TimeoutText());
-    }
-    timing->first_byte_ns = NowNs();
     http::response_parser<http::string_body> parser;
     parser.body_limit(std::numeric_limits<std::uint64_t>::max());
     parser.header_limit(1 << 20);
-    // Beast reads at most what the buffer has room for (512 bytes at first).
-    buffer.reserve(64 * 1024);
-    finished = Run(deadline, &ec, [&](auto complete) {
-      http::async_read(socket, buffer, parser, [complete](error_code e, size_t) { complete(e); });
-    });
-    if (!finished) return Status::Error("the response from " + Address() + " did not arrive within " + TimeoutText());
-    if (ec) {
+    parser.eager(true);
+    if (!ReadResponse(&parser, deadline, timing, &failure)) {
       bool nothing_read = !parser.got_some();
       Close();
       *retry = reused && nothing_read;
-      return Status::Error("reading the response from " + Address() + " failed: " + ec.message());
+      return Status::Error(failure);
     }
     timing->read_ns = NowNs();
     auto& message = parser.get();
