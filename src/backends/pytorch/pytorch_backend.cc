@@ -1,5 +1,6 @@
 #include "backends/pytorch/pytorch_backend.h"
 
+#include "backends/pytorch/caching_cpu_allocator.h"
 #include "backends/pytorch/pytorch_instance.h"
 #include "backends/pytorch/torch_options.h"
 #include "backends/pytorch/torch_threads.h"
@@ -77,6 +78,7 @@ Status CreatePyTorchBackend(const BackendSettings& settings, std::unique_ptr<Bac
   std::optional<int> inter_op;
   INFERD_RETURN_IF_ERROR(ReadSetting(settings, "intra-op-thread-count", &intra_op));
   INFERD_RETURN_IF_ERROR(ReadSetting(settings, "inter-op-thread-count", &inter_op));
+  pytorch::CachingCpuAllocator::Install();
   auto backend = std::make_unique<PyTorchBackend>();
   if (intra_op || inter_op) backend->threads().Apply("(backend settings)", intra_op, inter_op);
   *out = std::move(backend);
