@@ -250,7 +250,6 @@ Status PythonInstance::Call(const std::string& header, const std::vector<Buffer>
     }
     caller_reading_ = true;
     lock.unlock();
-    const Clock::time_point waiting_since = Clock::now();
     bool broken = false;
     for (;;) {
       int wait_ms = -1;
@@ -258,7 +257,12 @@ Status PythonInstance::Call(const std::string& header, const std::vector<Buffer>
         auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now()).count();
         wait_ms = static_cast<int>(std::max<long long>(0, left));
       }
-      if (!stub->channel().WaitReadable(wait_ms, SpinForReply())) {
+      const Clock::time_point waiting_since = Clock::now();
+      const bool readable = stub->channel().WaitReadable(wait_ms, SpinForReply());
+      // Each message counts, not the whole call: a BLS call's messages come
+      // quickly one after the other even when the call as a whole takes long.
+      replies_quick_ = Clock::now() - waiting_since <= kReplySpin;
+      if (!readable) {
         in_time = false;
         break;
       }
@@ -271,7 +275,6 @@ Status PythonInstance::Call(const std::string& header, const std::vector<Buffer>
       std::lock_guard<std::mutex> check(mutex_);
       if (reply_ || !stub_alive_) break;
     }
-    replies_quick_ = Clock::now() - waiting_since <= kReplySpin;
     lock.lock();
     caller_reading_ = false;
     replied_.notify_all();
@@ -408,7 +411,7 @@ bool PythonInstance::IsReady() {
 }
 
 void PythonInstance::RunBatch(std::vector<ExecutionRequest> requests, ComputeTimestamps* times) {
-  std::lock_guard<std::mutex> calling(call_mutex_);
+  std::unique_lock<std::mutex> calling(call_mutex_);
   times->start_ns = SteadyNowNs();
   auto fail_all = [&](const Status& status) {
     times->end_ns = SteadyNowNs();
@@ -466,6 +469,9 @@ void PythonInstance::RunBatch(std::vector<ExecutionRequest> requests, ComputeTim
   status = Call(buffer.GetString(), {}, "execute_done", settings_.execute_timeout, &reply);
   times->output_start_ns = SteadyNowNs();
   if (status.ok()) announce_segment_ = false;
+  // Done with the stub: a readiness check may ask it while the responses go
+  // out (a client that has its answer must find the instance idle).
+  calling.unlock();
   if (status.ok()) {
     std::string error = JsonString(*reply.header, "error");
     if (!error.empty()) status = Status::Internal(error);

@@ -106,7 +106,8 @@ class PythonInstance : public ModelInstance {
   // while it waits (no hand-over through the reader thread on the hot path);
   // otherwise the reader thread does.
   bool caller_reading_ = false;
-  // The stub's last reply came within kReplySpin (Call's own thread only).
+  // The stub's last message came within kReplySpin of Call starting to wait
+  // for it (Call's own thread only).
   static constexpr std::chrono::microseconds kReplySpin{100};
   bool replies_quick_ = true;
   bool reader_reading_ = false;
