@@ -77,7 +77,7 @@ ADD_MODEL = """
 
 
 def test_execute_returns_outputs_inline(server, tmp_path):
-    assert server.init(model(tmp_path, ADD_MODEL))[0] == {"type": "init_done"}
+    assert server.init(model(tmp_path, ADD_MODEL))[0] == {"type": "init_done", "has_is_ready": False}
     x = np.arange(16, dtype=np.float32)
     execute(server, request_entry(server.place_inputs({"IN": x}), ["OUT"], request_id="a"),
             request_entry(server.place_inputs({"IN": x * 2}, server.next_offset),
@@ -515,7 +515,7 @@ def test_metric_messages(server, tmp_path):
     metric_id = header["metric_id"]
     server.send({"type": "metric_result", "request_id": header["request_id"], "ok": True,
                  "message": ""})
-    assert server.recv()[0] == {"type": "init_done"}
+    assert server.recv()[0] == {"type": "init_done", "has_is_ready": False}
 
     execute(server, request_entry([]))
     assert server.recv()[0] == {"type": "metric", "op": "increment", "metric_id": metric_id,
@@ -614,13 +614,13 @@ def test_initialize_error_is_reported(server, tmp_path):
 
 
 def test_is_ready_hook(server, tmp_path):
-    server.init(model(tmp_path, """
+    assert server.init(model(tmp_path, """
         class TritonPythonModel:
             def execute(self, requests):
                 return []
             async def is_ready(self):
                 return True
-    """))
+    """))[0] == {"type": "init_done", "has_is_ready": True}
     server.send({"type": "is_ready"})
     assert server.recv()[0] == {"type": "is_ready_done", "ready": True}
     server.finalize()
