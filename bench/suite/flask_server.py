@@ -14,10 +14,6 @@ def start(work_dir):
     port = free_port()
     env = dict(os.environ, PYTHONPATH=BENCH)
     service = Service("flask", [sys.executable, "-m", "suite.flask_app", f"--port={port}"],
-                      os.path.join(work_dir, "flask.log"), env=env).start()
-    try:
-        service.wait_http(f"http://127.0.0.1:{port}/v2/health/ready", timeout=120)
-    except BaseException:
-        service.stop()
-        raise
+                      os.path.join(work_dir, "flask.log"), env=env)
+    service.start_ready([(f"http://127.0.0.1:{port}/v2/health/ready", 120)])
     return service, Endpoint("flask", f"127.0.0.1:{port}")

@@ -17,16 +17,10 @@ def start(repo, models, work_dir):
                "--http-address=127.0.0.1", f"--http-port={http}",
                "--grpc-address=127.0.0.1", f"--grpc-port={grpc}",
                "--metrics-address=127.0.0.1", f"--metrics-port={metrics}", "--exit-on-error=true"]
-    service = Service("inferd", command, os.path.join(work_dir, "inferd.log")).start()
-    try:
-        base = f"http://127.0.0.1:{http}"
-        service.wait_http(base + "/v2/health/live")
-        service.wait_http(base + "/v2/health/ready", timeout=300)
-        for model in models:
-            service.wait_http(f"{base}/v2/models/{model}/ready", timeout=60)
-    except BaseException:
-        service.stop()
-        raise
+    base = f"http://127.0.0.1:{http}"
+    service = Service("inferd", command, os.path.join(work_dir, "inferd.log"))
+    service.start_ready([(base + "/v2/health/live", 120), (base + "/v2/health/ready", 300)] +
+                        [(f"{base}/v2/models/{model}/ready", 60) for model in models])
     return service, Endpoint("inferd", f"127.0.0.1:{http}", f"127.0.0.1:{grpc}")
 
 

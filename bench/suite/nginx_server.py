@@ -91,10 +91,6 @@ def start(inferd_url, model, tensor_name, elements, work_dir):
                               content_type=headers.get("Content-Type", "application/octet-stream"),
                               header_length=headers["Inference-Header-Content-Length"]))
     command = [NGINX, "-p", prefix, "-c", os.path.join(prefix, "nginx.conf"), "-e", os.path.join(prefix, "error.log")]
-    service = Service("nginx", command, os.path.join(work_dir, "nginx.log")).start()
-    try:
-        service.wait_http(f"http://127.0.0.1:{port}/v2", timeout=30)
-    except BaseException:
-        service.stop()
-        raise
+    service = Service("nginx", command, os.path.join(work_dir, "nginx.log"))
+    service.start_ready([(f"http://127.0.0.1:{port}/v2", 30)])
     return service, Endpoint("nginx", f"127.0.0.1:{port}")

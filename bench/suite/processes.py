@@ -132,6 +132,18 @@ class Service:
             time.sleep(0.1)
         raise TimeoutError(f"{self.name}: {url} not 200 after {timeout} s ({last}); log:\n{self.log_tail()}")
 
+    def start_ready(self, checks):
+        """start(), then wait_http(url, timeout) for each (url, timeout) of `checks`;
+        stops the process if any of that fails."""
+        self.start()
+        try:
+            for url, timeout in checks:
+                self.wait_http(url, timeout)
+        except BaseException:
+            self.stop()
+            raise
+        return self
+
     def stop(self):
         if self.proc is not None:
             _stop_group(self.proc, grace=15)
