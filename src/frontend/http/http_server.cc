@@ -46,10 +46,15 @@ constexpr size_t kReadChunk = 64 * 1024;
 class Session : public std::enable_shared_from_this<Session> {
  public:
   // `answering` counts the requests of every session taken and not yet
-  // answered, so Stop can let their replies go out first.
+  // answered, so Stop can let their replies go out first; `polling` counts
+  // them too, with those of the other frontends.
   Session(tcp::socket socket, const HttpServerOptions& options, HttpHandler* handler,
-          std::atomic<int64_t>* answering)
-      : stream_(std::move(socket)), options_(options), handler_(handler), answering_(answering) {}
+          std::atomic<int64_t>* answering, BusyPolling* polling)
+      : stream_(std::move(socket)),
+        options_(options),
+        handler_(handler),
+        answering_(answering),
+        polling_(polling) {}
 
   void Start() { ReadHeader(); }
 
@@ -117,6 +122,7 @@ class Session : public std::enable_shared_from_this<Session> {
     request.body = std::make_shared<const std::string>(std::move(message.body()));
     parser_.reset();
     ++*answering_;
+    polling_->RequestTaken();
     answering_request_ = true;
     // dispatch: a reply given while still on this connection's thread (health,
     // metadata, errors, inline inference) is written at once, without a hop
@@ -143,6 +149,7 @@ class Session : public std::enable_shared_from_this<Session> {
       if (self->answering_request_) {
         self->answering_request_ = false;
         --*self->answering_;
+        self->polling_->RequestAnswered();
       }
       if (ec || !self->keep_alive_) return self->Close();
       self->ReadHeader();
@@ -158,7 +165,8 @@ class Session : public std::enable_shared_from_this<Session> {
   const HttpServerOptions& options_;
   HttpHandler* handler_;
   std::atomic<int64_t>* answering_;
-  bool answering_request_ = false;  // this session counts one request in `answering_`
+  BusyPolling* polling_;
+  bool answering_request_ = false;  // this session counts one request in `answering_` and `polling_`
   beast::flat_buffer buffer_;
   std::optional<http::request_parser<http::string_body>> parser_;
   bool keep_alive_ = true;
@@ -185,7 +193,8 @@ struct HttpServer::Impl {
   size_t next_loop = 0;
   int bound_port = 0;
   std::atomic<int64_t> answering{0};
-  BusyPolling polling;
+  BusyPolling own_polling;  // when the options share none
+  BusyPolling* polling = nullptr;
 
   void Accept() {
     net::io_context& target = loops[next_loop]->io;
@@ -195,7 +204,7 @@ struct HttpServer::Impl {
       if (!ec) {
         beast::error_code ignored;
         socket.set_option(tcp::no_delay(true), ignored);
-        std::make_shared<Session>(std::move(socket), options, handler, &answering)->Start();
+        std::make_shared<Session>(std::move(socket), options, handler, &answering, polling)->Start();
       }
       Accept();
     });
@@ -205,8 +214,7 @@ struct HttpServer::Impl {
 HttpServer::HttpServer(HttpServerOptions options, HttpHandler* handler) : impl_(std::make_unique<Impl>()) {
   impl_->options = std::move(options);
   impl_->handler = handler;
-  impl_->polling.window = std::chrono::microseconds(impl_->options.busy_poll_us);
-  impl_->polling.answering = &impl_->answering;
+  impl_->polling = impl_->options.polling ? impl_->options.polling : &impl_->own_polling;
   for (int i = 0; i < std::max(1, impl_->options.threads); ++i) impl_->loops.push_back(std::make_unique<Impl::Loop>());
 }
 
@@ -227,7 +235,9 @@ Status HttpServer::Start() {
   impl_->Accept();
   for (auto& loop : impl_->loops) {
     loop->work.emplace(loop->io.get_executor());
-    loop->thread = std::thread([io = &loop->io, this] { RunEventLoop(*io, impl_->polling); });
+    loop->thread = std::thread([io = &loop->io, this] {
+      RunEventLoop(*io, impl_->polling, std::chrono::microseconds(impl_->options.busy_poll_us));
+    });
   }
   return Status::Ok();
 }

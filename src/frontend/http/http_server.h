@@ -12,6 +12,7 @@
 #include <string>
 
 #include "core/status.h"
+#include "frontend/busy_polling.h"
 #include "frontend/http/http_message.h"
 
 namespace inferd {
@@ -21,7 +22,8 @@ struct HttpServerOptions {
   std::string address = "0.0.0.0";
   int port = 8000;
   int threads = 8;
-  int busy_poll_us = 0;  // see RunEventLoop
+  int busy_poll_us = 0;  // see frontend/busy_polling.h
+  BusyPolling* polling = nullptr;  // shared with the server's other frontends; null: one of its own
   size_t max_body_size = 64 * 1024 * 1024;  // --http-max-input-size
   size_t max_header_size = 64 * 1024;
 };
