@@ -12,6 +12,7 @@
 #include "core/custom_metrics.h"
 #include "core/logging.h"
 #include "core/server.h"
+#include "frontend/busy_polling.h"
 #include "frontend/grpc/grpc_server.h"
 #include "frontend/http/http_api.h"
 #include "frontend/http/http_server.h"
@@ -98,12 +99,16 @@ int Run(const Options& options) {
   if (control == ModelControlMode::kPoll && options.repository_poll_secs > 0) {
     poller = std::make_unique<RepositoryPoller>(&models, std::chrono::seconds(options.repository_poll_secs));
   }
+  // One polling policy for both frontends: one thread polls at a time, and
+  // only while neither frontend is answering a request.
+  BusyPolling polling;
   HttpApi api(&server, options.http_max_input_size);
   HttpServerOptions http_options;
   http_options.address = options.http_address;
   http_options.port = options.http_port;
   http_options.threads = options.http_thread_count;
   http_options.busy_poll_us = options.http_busy_poll_us;
+  http_options.polling = &polling;
   http_options.max_body_size = options.http_max_input_size;
   HttpServer http(http_options, &api);
   if (options.allow_http) {
@@ -124,6 +129,9 @@ int Run(const Options& options) {
   grpc_options.http2_max_pings_without_data = options.grpc_http2_max_pings_without_data;
   grpc_options.http2_min_recv_ping_interval_without_data_ms = options.grpc_http2_min_recv_ping_interval_without_data_ms;
   grpc_options.http2_max_ping_strikes = options.grpc_http2_max_ping_strikes;
+  grpc_options.threads = options.grpc_infer_thread_count;
+  grpc_options.busy_poll_us = options.grpc_busy_poll_us;
+  grpc_options.polling = &polling;
   GrpcServer grpc(grpc_options, &server);
   if (options.allow_grpc) {
     Status started = grpc.Start();
@@ -154,7 +162,6 @@ int Run(const Options& options) {
   sigwait(&signals, &signal);
   LOG_INFO << "received " << (signal == SIGINT ? "SIGINT" : "SIGTERM") << ", shutting down";
   server.SetExiting();
-  grpc.SetServing(false);
   int64_t left = server.WaitForIdle(std::chrono::seconds(options.exit_timeout_secs));
   if (left > 0) {
     // Requests still running would hold the frontends and the models: leave

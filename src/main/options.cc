@@ -86,6 +86,13 @@ ParseOutcome ParseOptions(int argc, char** argv, Options* options) {
   app.add_option("--allow-grpc", options->allow_grpc, "Serve gRPC");
   app.add_option("--grpc-address", options->grpc_address, "Address of the gRPC service");
   app.add_option("--grpc-port", options->grpc_port, "Port of the gRPC service")->check(CLI::Range(0, 65535));
+  // tritonserver accepts 2..128; one thread serves best on a small machine (docs/configuration.md).
+  app.add_option("--grpc-infer-thread-count", options->grpc_infer_thread_count,
+                 "Threads serving gRPC calls, each with its own completion queue")
+      ->check(CLI::Range(1, 128));
+  app.add_option("--grpc-busy-poll-us", options->grpc_busy_poll_us,
+                 "After its work, an idle gRPC thread polls for the next call this long before sleeping (0: never)")
+      ->check(CLI::Range(0, 10000));
   app.add_option("--grpc-infer-allocation-pool-size", options->grpc_infer_allocation_pool_size,
                  "Accepted for compatibility (inferd allocates per request)")->check(CLI::NonNegativeNumber);
   app.add_option("--grpc-keepalive-time", options->grpc_keepalive_time_ms,

@@ -24,6 +24,8 @@ struct Options {
   bool allow_grpc = true;
   std::string grpc_address = "0.0.0.0";
   int grpc_port = 8001;
+  int grpc_infer_thread_count = 1;
+  int grpc_busy_poll_us = 200;
   int grpc_infer_allocation_pool_size = 8;  // accepted; inferd allocates per request
   int grpc_keepalive_time_ms = 7200000;
   int grpc_keepalive_timeout_ms = 20000;

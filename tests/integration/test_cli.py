@@ -21,6 +21,11 @@ def run(*args):
      "--backend-config expects <backend>,<key>=<value>, got 'onnxruntime,novalue'"),
     (["--model-repository=/tmp", "--grpc-keepalive-time=soon"], "--grpc-keepalive-time"),
     (["--model-repository=/tmp", "--http-busy-poll-us=-1"], "--http-busy-poll-us"),
+    (["--model-repository=/tmp", "--grpc-busy-poll-us=-1"], "--grpc-busy-poll-us"),
+    (["--model-repository=/tmp", "--grpc-busy-poll-us=10001"], "--grpc-busy-poll-us"),
+    (["--model-repository=/tmp", "--grpc-busy-poll-us=soon"], "--grpc-busy-poll-us"),
+    (["--model-repository=/tmp", "--grpc-infer-thread-count=0"], "--grpc-infer-thread-count"),
+    (["--model-repository=/tmp", "--grpc-infer-thread-count=129"], "--grpc-infer-thread-count"),
     (["--http-port=8000"], "--model-repository"),
 ])
 def test_bad_flags_are_one_line_errors(args, fragment):

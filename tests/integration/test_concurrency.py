@@ -70,3 +70,21 @@ def test_http_threading_settings(model_repo, start_server, new_session, args):
     """Results stay exact and every connection is answered whatever the HTTP threading."""
     srv = start_server([model_repo], args)
     run_clients([kh.HttpClient(new_session(), srv.url) for _ in range(THREADS)])
+
+
+@pytest.mark.parametrize("args", [
+    ["--grpc-busy-poll-us=0"],                                  # the queue thread sleeps when idle
+    ["--grpc-busy-poll-us=10000"],                              # a poller that rarely sleeps
+    ["--grpc-infer-thread-count=4"],                            # more queues than cores
+])
+def test_grpc_threading_settings(model_repo, start_server, make_grpc_client, args):
+    """Results stay exact and every call is answered whatever the gRPC threading."""
+    srv = start_server([model_repo], args)
+    run_clients([make_grpc_client(srv) for _ in range(THREADS)])
+
+
+def test_http_and_grpc_clients_at_once(model_repo, start_server, make_grpc_client, new_session):
+    """Both frontends share one polling policy; neither starves the other."""
+    srv = start_server([model_repo], ["--http-busy-poll-us=10000", "--grpc-busy-poll-us=10000"])
+    clients = [make_grpc_client(srv) if i % 2 else kh.HttpClient(new_session(), srv.url) for i in range(THREADS)]
+    run_clients(clients)

@@ -1,21 +1,30 @@
 #include "frontend/grpc/grpc_server.h"
 
+#include <absl/synchronization/mutex.h>
 #include <grpcpp/grpcpp.h>
-#include <grpcpp/health_check_service_interface.h>
 
 #include <climits>
+#include <optional>
 
+#include "frontend/grpc/grpc_queues.h"
 #include "frontend/grpc/grpc_service.h"
 
 namespace inferd {
 
 struct GrpcServer::Impl {
   GrpcServerOptions options;
-  Server* server;
+  BusyPolling own_polling;  // when the options share none
   GrpcService service;
+  std::optional<GrpcQueues> queues;
   std::unique_ptr<grpc::Server> grpc_server;
 
-  Impl(GrpcServerOptions o, Server* s) : options(std::move(o)), server(s), service(s) {}
+  Impl(GrpcServerOptions o, Server* s) : options(std::move(o)), service(s) {
+    GrpcQueuesOptions queue_options;
+    queue_options.threads = options.threads;
+    queue_options.busy_poll_us = options.busy_poll_us;
+    queue_options.polling = options.polling ? options.polling : &own_polling;
+    queues.emplace(queue_options);
+  }
 };
 
 GrpcServer::GrpcServer(GrpcServerOptions options, Server* server)
@@ -25,7 +34,9 @@ GrpcServer::~GrpcServer() { Stop(); }
 
 Status GrpcServer::Start() {
   const GrpcServerOptions& o = impl_->options;
-  grpc::EnableDefaultHealthCheckService(true);
+  // Debian's abseil checks the lock order of every mutex gRPC takes, a few
+  // percent of a small call's CPU: inferd's own locks are not abseil's.
+  absl::SetMutexDeadlockDetectionMode(absl::OnDeadlockCycle::kIgnore);
   grpc::ServerBuilder builder;
   std::string address = o.address + ":" + std::to_string(o.port);
   builder.AddListeningPort(address, grpc::InsecureServerCredentials(), &bound_port_);
@@ -39,26 +50,24 @@ Status GrpcServer::Start() {
   builder.AddChannelArgument(GRPC_ARG_HTTP2_MIN_RECV_PING_INTERVAL_WITHOUT_DATA_MS,
                              o.http2_min_recv_ping_interval_without_data_ms);
   builder.AddChannelArgument(GRPC_ARG_HTTP2_MAX_PING_STRIKES, o.http2_max_ping_strikes);
-  builder.RegisterService(&impl_->service);
+  builder.RegisterService(impl_->service.inference_service());
+  builder.RegisterService(impl_->service.health_service());
+  impl_->queues->AddTo(&builder);
   impl_->grpc_server = builder.BuildAndStart();
   if (!impl_->grpc_server || bound_port_ == 0) {
     impl_->grpc_server.reset();
     return Status::Unavailable("unable to listen for gRPC on " + address);
   }
-  // The health service answers SERVING exactly when the server is ready.
-  impl_->grpc_server->GetHealthCheckService()->SetServingStatus(impl_->server->IsReady());
+  impl_->queues->Start([this](GrpcQueue* queue) { impl_->service.AddMethods(queue); });
   return Status::Ok();
 }
 
-void GrpcServer::SetServing(bool serving) {
-  if (impl_->grpc_server) impl_->grpc_server->GetHealthCheckService()->SetServingStatus(serving);
-}
-
 void GrpcServer::Stop() {
-  if (!impl_->grpc_server) return;
-  impl_->grpc_server->GetHealthCheckService()->SetServingStatus(false);
-  impl_->grpc_server->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(1));
-  impl_->grpc_server->Wait();
+  if (impl_->grpc_server) {
+    impl_->grpc_server->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(1));
+  }
+  // Also when the server never started: its queues must still be drained.
+  impl_->queues->Stop();
   impl_->grpc_server.reset();
 }
 

@@ -1,4 +1,5 @@
-// GrpcServer: hosts GrpcService and the standard grpc.health.v1 service.
+// GrpcServer: hosts GrpcService (inference.GRPCInferenceService and the
+// grpc.health.v1 Check) on completion queues served by GrpcQueues.
 #pragma once
 
 #include <memory>
@@ -6,12 +7,16 @@
 
 #include "core/server.h"
 #include "core/status.h"
+#include "frontend/busy_polling.h"
 
 namespace inferd {
 
 struct GrpcServerOptions {
   std::string address = "0.0.0.0";
   int port = 8001;
+  int threads = 1;                 // --grpc-infer-thread-count: completion queues, one thread each
+  int busy_poll_us = 0;            // --grpc-busy-poll-us, see frontend/busy_polling.h
+  BusyPolling* polling = nullptr;  // shared with the server's other frontends; null: one of its own
   // Keepalive settings as tritonserver's --grpc-keepalive-* and --grpc-http2-* flags.
   int keepalive_time_ms = 7200000;
   int keepalive_timeout_ms = 20000;
@@ -30,8 +35,6 @@ class GrpcServer {
   Status Start();
   // Cancels open calls and stops.
   void Stop();
-  // What the gRPC health service answers (SERVING or NOT_SERVING).
-  void SetServing(bool serving);
 
   int port() const { return bound_port_; }
 

@@ -1,21 +1,19 @@
 #include "frontend/grpc/grpc_service.h"
 
+#include <utility>
+
 #include "core/protocol_rules.h"
 #include "frontend/grpc/grpc_infer_request_reader.h"
 #include "frontend/grpc/grpc_infer_response_writer.h"
 #include "frontend/grpc/grpc_statistics.h"
-#include "frontend/grpc/grpc_status.h"
 #include "frontend/grpc/grpc_stream.h"
 
 namespace inferd {
 namespace {
 
-// Finishes a unary call at once.
-grpc::ServerUnaryReactor* Reply(grpc::CallbackServerContext* context, const Status& status) {
-  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
-  reactor->Finish(ToGrpcStatus(status));
-  return reactor;
-}
+// ModelInfer calls kept waiting on each queue, so a burst of calls does not
+// wait for the queue's thread to post successors one by one.
+constexpr int kWaitingInferCalls = 8;
 
 template <typename Tensors, typename Out>
 void AddTensorMetadata(const Tensors& tensors, bool batched, Out* out) {
@@ -29,6 +27,71 @@ void AddTensorMetadata(const Tensors& tensors, bool batched, Out* out) {
 
 }  // namespace
 
+template <typename Service, typename Base, typename Request, typename Response>
+void GrpcService::Add(GrpcQueue* queue, Service* service,
+                      void (Base::*request)(grpc::ServerContext*, Request*, grpc::ServerAsyncResponseWriter<Response>*,
+                                            grpc::CompletionQueue*, grpc::ServerCompletionQueue*, void*),
+                      typename GrpcUnaryCall<Service, Request, Response>::Handler handle, bool may_block,
+                      int waiting) {
+  using Method = typename GrpcUnaryCall<Service, Request, Response>::Method;
+  auto method = std::make_unique<Method>(queue, service, request, std::move(handle), may_block);
+  method->waiting = waiting;
+  queue->methods.push_back(std::move(method));
+}
+
+template <typename Base, typename Request, typename Response>
+void GrpcService::Add(GrpcQueue* queue,
+                      void (Base::*request)(grpc::ServerContext*, Request*, grpc::ServerAsyncResponseWriter<Response>*,
+                                            grpc::CompletionQueue*, grpc::ServerCompletionQueue*, void*),
+                      void (GrpcService::*handler)(Call<Request, Response>*), bool may_block, int waiting) {
+  Add<InferenceService>(
+      queue, &inference_service_, request,
+      [this, handler](Call<Request, Response>* call) { (this->*handler)(call); }, may_block, waiting);
+}
+
+template <typename Base, typename Request, typename Response>
+void GrpcService::AddRefused(GrpcQueue* queue,
+                             void (Base::*request)(grpc::ServerContext*, Request*,
+                                                   grpc::ServerAsyncResponseWriter<Response>*, grpc::CompletionQueue*,
+                                                   grpc::ServerCompletionQueue*, void*),
+                             Status status) {
+  Add<InferenceService>(queue, &inference_service_, request,
+                        [status](Call<Request, Response>* call) { call->Finish(status); });
+}
+
+void GrpcService::AddMethods(GrpcQueue* queue) {
+  using S = InferenceService;
+  // Readiness may ask model instances (a Python model's is_ready), which can
+  // take a while: those run on the queue's TaskThread.
+  constexpr bool kMayBlock = true;
+  Add(queue, &S::RequestServerLive, &GrpcService::ServerLive);
+  Add(queue, &S::RequestServerReady, &GrpcService::ServerReady, kMayBlock);
+  Add(queue, &S::RequestModelReady, &GrpcService::ModelReady, kMayBlock);
+  Add(queue, &S::RequestServerMetadata, &GrpcService::ServerMetadata);
+  Add(queue, &S::RequestModelMetadata, &GrpcService::ModelMetadata);
+  Add(queue, &S::RequestModelInfer, &GrpcService::ModelInfer, false, kWaitingInferCalls);
+  queue->methods.push_back(std::make_unique<GrpcInferStream::Method>(queue, &inference_service_, server_));
+  Add(queue, &S::RequestModelConfig, &GrpcService::ModelConfig);
+  Add(queue, &S::RequestModelStatistics, &GrpcService::ModelStatistics);
+  Add(queue, &S::RequestRepositoryIndex, &GrpcService::RepositoryIndex);
+  Add(queue, &S::RequestRepositoryModelLoad, &GrpcService::RepositoryModelLoad);
+  Add(queue, &S::RequestRepositoryModelUnload, &GrpcService::RepositoryModelUnload);
+  Status no_system_shm = ExtensionNotSupported("the system shared memory extension");
+  AddRefused(queue, &S::RequestSystemSharedMemoryStatus, no_system_shm);
+  AddRefused(queue, &S::RequestSystemSharedMemoryRegister, no_system_shm);
+  AddRefused(queue, &S::RequestSystemSharedMemoryUnregister, no_system_shm);
+  AddRefused(queue, &S::RequestCudaSharedMemoryStatus, CudaSharedMemoryNotSupported());
+  AddRefused(queue, &S::RequestCudaSharedMemoryRegister, CudaSharedMemoryNotSupported());
+  AddRefused(queue, &S::RequestCudaSharedMemoryUnregister, CudaSharedMemoryNotSupported());
+  AddRefused(queue, &S::RequestTraceSetting, ExtensionNotSupported("the trace extension"));
+  AddRefused(queue, &S::RequestLogSettings, ExtensionNotSupported("the logging extension"));
+  Add<HealthService>(
+      queue, &health_service_, &HealthService::RequestCheck,
+      [this](GrpcUnaryCall<HealthService, grpc::health::v1::HealthCheckRequest, grpc::health::v1::HealthCheckResponse>*
+                 call) { HealthCheck(call); },
+      kMayBlock);
+}
+
 Status GrpcService::FindModel(const std::string& name, const std::string& version,
                               std::shared_ptr<ModelVersion>* model) const {
   int64_t number = -1;
@@ -36,135 +99,120 @@ Status GrpcService::FindModel(const std::string& name, const std::string& versio
   return server_->GetModel(name, number, model);
 }
 
-grpc::ServerUnaryReactor* GrpcService::ServerLive(Context* context, const inference::ServerLiveRequest*,
-                                                  inference::ServerLiveResponse* response) {
-  response->set_live(server_->IsLive());
-  return Reply(context, Status::Ok());
+void GrpcService::HealthCheck(
+    GrpcUnaryCall<HealthService, grpc::health::v1::HealthCheckRequest, grpc::health::v1::HealthCheckResponse>* call) {
+  // As tritonserver's: the server's readiness, whatever service is named.
+  using Response = grpc::health::v1::HealthCheckResponse;
+  call->response()->set_status(server_->IsReady() ? Response::SERVING : Response::NOT_SERVING);
+  call->Finish(Status::Ok());
 }
 
-grpc::ServerUnaryReactor* GrpcService::ServerReady(Context* context, const inference::ServerReadyRequest*,
-                                                   inference::ServerReadyResponse* response) {
-  response->set_ready(server_->IsReady());
-  return Reply(context, Status::Ok());
+void GrpcService::ServerLive(Call<inference::ServerLiveRequest, inference::ServerLiveResponse>* call) {
+  call->response()->set_live(server_->IsLive());
+  call->Finish(Status::Ok());
 }
 
-grpc::ServerUnaryReactor* GrpcService::ModelReady(Context* context, const inference::ModelReadyRequest* request,
-                                                  inference::ModelReadyResponse* response) {
+void GrpcService::ServerReady(Call<inference::ServerReadyRequest, inference::ServerReadyResponse>* call) {
+  call->response()->set_ready(server_->IsReady());
+  call->Finish(Status::Ok());
+}
+
+void GrpcService::ModelReady(Call<inference::ModelReadyRequest, inference::ModelReadyResponse>* call) {
   std::shared_ptr<ModelVersion> model;
-  Status status = FindModel(request->name(), request->version(), &model);
-  response->set_ready(status.ok() && model->Ready());
-  return Reply(context, status);
+  Status status = FindModel(call->request().name(), call->request().version(), &model);
+  call->response()->set_ready(status.ok() && model->Ready());
+  call->Finish(status);
 }
 
-grpc::ServerUnaryReactor* GrpcService::ServerMetadata(Context* context, const inference::ServerMetadataRequest*,
-                                                      inference::ServerMetadataResponse* response) {
+void GrpcService::ServerMetadata(Call<inference::ServerMetadataRequest, inference::ServerMetadataResponse>* call) {
+  inference::ServerMetadataResponse* response = call->response();
   response->set_name(server_->id());
   response->set_version(kInferdVersion);
   for (const auto& extension : server_->extensions()) response->add_extensions(extension);
-  return Reply(context, Status::Ok());
+  call->Finish(Status::Ok());
 }
 
-grpc::ServerUnaryReactor* GrpcService::ModelMetadata(Context* context, const inference::ModelMetadataRequest* request,
-                                                     inference::ModelMetadataResponse* response) {
+void GrpcService::ModelMetadata(Call<inference::ModelMetadataRequest, inference::ModelMetadataResponse>* call) {
+  const inference::ModelMetadataRequest& request = call->request();
   std::shared_ptr<ModelVersion> model;
-  Status status = FindModel(request->name(), request->version(), &model);
-  if (!status.ok()) return Reply(context, status);
+  Status status = FindModel(request.name(), request.version(), &model);
+  if (!status.ok()) return call->Finish(status);
   const inference::ModelConfig& config = model->config();
+  inference::ModelMetadataResponse* response = call->response();
   response->set_name(config.name());
-  if (request->version().empty()) {
+  if (request.version().empty()) {
     for (int64_t version : server_->ReadyVersions(config.name())) response->add_versions(std::to_string(version));
   } else {
-    response->add_versions(request->version());
+    response->add_versions(request.version());
   }
   response->set_platform(config.platform().empty() ? config.backend() : config.platform());
   bool batched = config.max_batch_size() > 0;
   AddTensorMetadata(config.input(), batched, response->mutable_inputs());
   AddTensorMetadata(config.output(), batched, response->mutable_outputs());
-  return Reply(context, Status::Ok());
+  call->Finish(Status::Ok());
 }
 
-grpc::ServerUnaryReactor* GrpcService::ModelInfer(Context* context, const inference::ModelInferRequest* request,
-                                                  inference::ModelInferResponse* response) {
+void GrpcService::ModelInfer(Call<inference::ModelInferRequest, inference::ModelInferResponse>* call) {
   std::shared_ptr<ModelVersion> model;
-  Status status = FindModel(request->model_name(), request->model_version(), &model);
-  if (!status.ok()) return Reply(context, status);
+  Status status = FindModel(call->request().model_name(), call->request().model_version(), &model);
+  if (!status.ok()) return call->Finish(status);
   if (model->config().model_transaction_policy().decoupled()) {
-    return Reply(context,
-                 Status::Unsupported("ModelInfer RPC doesn't support models with decoupled transaction policy"));
+    return call->Finish(
+        Status::Unsupported("ModelInfer RPC doesn't support models with decoupled transaction policy"));
   }
-  // gRPC keeps `request` alive until Finish, which comes after inference:
-  // the tensors may view it without owning it.
-  std::shared_ptr<const inference::ModelInferRequest> view(request, [](const inference::ModelInferRequest*) {});
+  // The call keeps its request until it finishes, after inference: the
+  // tensors may view it.
   GrpcInferRequest parsed;
-  status = ReadGrpcInferRequest(view, &parsed);
-  if (!status.ok()) return Reply(context, status);
-  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  status = ReadGrpcInferRequest(call->shared_request(), &parsed);
+  if (!status.ok()) return call->Finish(status);
   server_->Infer(std::move(model), std::move(parsed.request),
-                 [reactor, response](Status status, std::unique_ptr<InferenceResponse> result) {
-                   if (status.ok()) WriteGrpcInferResponse(*result, response);
-                   reactor->Finish(ToGrpcStatus(status));
+                 [call](Status status, std::unique_ptr<InferenceResponse> result) {
+                   if (status.ok()) WriteGrpcInferResponse(*result, call->response());
+                   call->Finish(status);
                  });
-  return reactor;
 }
 
-grpc::ServerBidiReactor<inference::ModelInferRequest, inference::ModelStreamInferResponse>*
-GrpcService::ModelStreamInfer(Context* context) {
-  // With "triton_grpc_error: true" metadata the first error ends the stream
-  // with its status instead of travelling in error_message.
-  bool end_on_error = false;
-  for (const auto& [key, value] : context->client_metadata()) {
-    if (std::string_view(key.data(), key.size()) == "triton_grpc_error") {
-      end_on_error = std::string_view(value.data(), value.size()) == "true";
-    }
-  }
-  return new GrpcInferStream(server_, end_on_error);
-}
-
-grpc::ServerUnaryReactor* GrpcService::ModelConfig(Context* context, const inference::ModelConfigRequest* request,
-                                                   inference::ModelConfigResponse* response) {
+void GrpcService::ModelConfig(Call<inference::ModelConfigRequest, inference::ModelConfigResponse>* call) {
   std::shared_ptr<ModelVersion> model;
-  Status status = FindModel(request->name(), request->version(), &model);
-  if (status.ok()) *response->mutable_config() = model->config();
-  return Reply(context, status);
+  Status status = FindModel(call->request().name(), call->request().version(), &model);
+  if (status.ok()) *call->response()->mutable_config() = model->config();
+  call->Finish(status);
 }
 
-grpc::ServerUnaryReactor* GrpcService::ModelStatistics(Context* context,
-                                                       const inference::ModelStatisticsRequest* request,
-                                                       inference::ModelStatisticsResponse* response) {
+void GrpcService::ModelStatistics(Call<inference::ModelStatisticsRequest, inference::ModelStatisticsResponse>* call) {
   int64_t version = -1;
-  Status status = ParseModelVersion(request->version(), &version);
+  Status status = ParseModelVersion(call->request().version(), &version);
   std::vector<ModelStatsEntry> entries;
-  if (status.ok()) status = server_->Statistics(request->name(), version, &entries);
-  if (status.ok()) FillStatistics(entries, response);
-  return Reply(context, status);
+  if (status.ok()) status = server_->Statistics(call->request().name(), version, &entries);
+  if (status.ok()) FillStatistics(entries, call->response());
+  call->Finish(status);
 }
 
-grpc::ServerUnaryReactor* GrpcService::RepositoryIndex(Context* context, const inference::RepositoryIndexRequest* request,
-                                                       inference::RepositoryIndexResponse* response) {
-  if (!request->repository_name().empty()) {
-    return Reply(context, Status::Unsupported("'repository_name' specification is not supported"));
+void GrpcService::RepositoryIndex(Call<inference::RepositoryIndexRequest, inference::RepositoryIndexResponse>* call) {
+  if (!call->request().repository_name().empty()) {
+    return call->Finish(Status::Unsupported("'repository_name' specification is not supported"));
   }
-  for (const IndexRow& row : IndexRows(server_->RepositoryIndex(), request->ready())) {
-    auto* entry = response->add_models();
+  for (const IndexRow& row : IndexRows(server_->RepositoryIndex(), call->request().ready())) {
+    auto* entry = call->response()->add_models();
     entry->set_name(row.name);
     if (row.name_only) continue;
     entry->set_version(row.version);
     entry->set_state(ModelStateName(row.state));
     entry->set_reason(row.reason);
   }
-  return Reply(context, Status::Ok());
+  call->Finish(Status::Ok());
 }
 
-grpc::ServerUnaryReactor* GrpcService::RepositoryModelLoad(Context* context,
-                                                           const inference::RepositoryModelLoadRequest* request,
-                                                           inference::RepositoryModelLoadResponse*) {
-  if (!request->repository_name().empty()) {
-    return Reply(context, Status::Unsupported("'repository_name' specification is not supported"));
+void GrpcService::RepositoryModelLoad(
+    Call<inference::RepositoryModelLoadRequest, inference::RepositoryModelLoadResponse>* call) {
+  const inference::RepositoryModelLoadRequest& request = call->request();
+  if (!request.repository_name().empty()) {
+    return call->Finish(Status::Unsupported("'repository_name' specification is not supported"));
   }
-  if (server_->model_control_mode() != ModelControlMode::kExplicit) return Reply(context, ModelControlNotAllowed());
+  if (server_->model_control_mode() != ModelControlMode::kExplicit) return call->Finish(ModelControlNotAllowed());
   ModelLoadOverrides overrides;
   using Choice = inference::ModelRepositoryParameter;
-  for (const auto& [key, value] : request->parameters()) {
+  for (const auto& [key, value] : request.parameters()) {
     Status status;
     if (key == "config" && value.parameter_choice_case() != Choice::kStringParam) {
       status = Status::InvalidArg("load parameter 'config' must be a string_param");
@@ -173,79 +221,27 @@ grpc::ServerUnaryReactor* GrpcService::RepositoryModelLoad(Context* context,
     } else {
       status = AddLoadParameter(key, key == "config" ? value.string_param() : value.bytes_param(), &overrides);
     }
-    if (!status.ok()) return Reply(context, status);
+    if (!status.ok()) return call->Finish(status);
   }
-  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
-  server_->LoadModelAsync(request->model_name(), std::move(overrides),
-                          [reactor](Status status) { reactor->Finish(ToGrpcStatus(status)); });
-  return reactor;
+  server_->LoadModelAsync(request.model_name(), std::move(overrides), [call](Status status) { call->Finish(status); });
 }
 
-grpc::ServerUnaryReactor* GrpcService::RepositoryModelUnload(Context* context,
-                                                             const inference::RepositoryModelUnloadRequest* request,
-                                                             inference::RepositoryModelUnloadResponse*) {
-  if (!request->repository_name().empty()) {
-    return Reply(context, Status::Unsupported("'repository_name' specification is not supported"));
+void GrpcService::RepositoryModelUnload(
+    Call<inference::RepositoryModelUnloadRequest, inference::RepositoryModelUnloadResponse>* call) {
+  const inference::RepositoryModelUnloadRequest& request = call->request();
+  if (!request.repository_name().empty()) {
+    return call->Finish(Status::Unsupported("'repository_name' specification is not supported"));
   }
-  if (server_->model_control_mode() != ModelControlMode::kExplicit) return Reply(context, ModelControlNotAllowed());
+  if (server_->model_control_mode() != ModelControlMode::kExplicit) return call->Finish(ModelControlNotAllowed());
   bool unload_dependents = false;
-  auto found = request->parameters().find("unload_dependents");
-  if (found != request->parameters().end()) {
+  auto found = request.parameters().find("unload_dependents");
+  if (found != request.parameters().end()) {
     if (found->second.parameter_choice_case() != inference::ModelRepositoryParameter::kBoolParam) {
-      return Reply(context, Status::InvalidArg("unload parameter 'unload_dependents' must be a bool_param"));
+      return call->Finish(Status::InvalidArg("unload parameter 'unload_dependents' must be a bool_param"));
     }
     unload_dependents = found->second.bool_param();
   }
-  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
-  server_->UnloadModelAsync(request->model_name(), unload_dependents,
-                            [reactor](Status status) { reactor->Finish(ToGrpcStatus(status)); });
-  return reactor;
-}
-
-grpc::ServerUnaryReactor* GrpcService::SystemSharedMemoryStatus(Context* context,
-                                                                const inference::SystemSharedMemoryStatusRequest*,
-                                                                inference::SystemSharedMemoryStatusResponse*) {
-  return Reply(context, ExtensionNotSupported("the system shared memory extension"));
-}
-
-grpc::ServerUnaryReactor* GrpcService::SystemSharedMemoryRegister(Context* context,
-                                                                  const inference::SystemSharedMemoryRegisterRequest*,
-                                                                  inference::SystemSharedMemoryRegisterResponse*) {
-  return Reply(context, ExtensionNotSupported("the system shared memory extension"));
-}
-
-grpc::ServerUnaryReactor* GrpcService::SystemSharedMemoryUnregister(
-    Context* context, const inference::SystemSharedMemoryUnregisterRequest*,
-    inference::SystemSharedMemoryUnregisterResponse*) {
-  return Reply(context, ExtensionNotSupported("the system shared memory extension"));
-}
-
-grpc::ServerUnaryReactor* GrpcService::CudaSharedMemoryStatus(Context* context,
-                                                              const inference::CudaSharedMemoryStatusRequest*,
-                                                              inference::CudaSharedMemoryStatusResponse*) {
-  return Reply(context, CudaSharedMemoryNotSupported());
-}
-
-grpc::ServerUnaryReactor* GrpcService::CudaSharedMemoryRegister(Context* context,
-                                                                const inference::CudaSharedMemoryRegisterRequest*,
-                                                                inference::CudaSharedMemoryRegisterResponse*) {
-  return Reply(context, CudaSharedMemoryNotSupported());
-}
-
-grpc::ServerUnaryReactor* GrpcService::CudaSharedMemoryUnregister(Context* context,
-                                                                  const inference::CudaSharedMemoryUnregisterRequest*,
-                                                                  inference::CudaSharedMemoryUnregisterResponse*) {
-  return Reply(context, CudaSharedMemoryNotSupported());
-}
-
-grpc::ServerUnaryReactor* GrpcService::TraceSetting(Context* context, const inference::TraceSettingRequest*,
-                                                    inference::TraceSettingResponse*) {
-  return Reply(context, ExtensionNotSupported("the trace extension"));
-}
-
-grpc::ServerUnaryReactor* GrpcService::LogSettings(Context* context, const inference::LogSettingsRequest*,
-                                                   inference::LogSettingsResponse*) {
-  return Reply(context, ExtensionNotSupported("the logging extension"));
+  server_->UnloadModelAsync(request.model_name(), unload_dependents, [call](Status status) { call->Finish(status); });
 }
 
 }  // namespace inferd

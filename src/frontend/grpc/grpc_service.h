@@ -1,59 +1,82 @@
-// GrpcService: every RPC of inference.GRPCInferenceService, translating
-// between the protocol's messages and the core API. Unary handlers answer at
-// once or, for ModelInfer, when the core calls back; no gRPC thread waits for
-// inference.
+// GrpcService: every RPC of inference.GRPCInferenceService and the health
+// service's Check, translating between the protocol's messages and the core
+// API. All of them are served through completion queues (grpc_queues.h):
+// handlers answer at once or, for inference and model control, when the core
+// calls back; no queue thread waits for inference. Readiness checks, which
+// ask the model instances, run on the queues' TaskThread.
 #pragma once
 
+#include <functional>
+
 #include "core/server.h"
+#include "frontend/grpc/grpc_queue.h"
+#include "frontend/grpc/grpc_unary_call.h"
 #include "grpc_service.grpc.pb.h"
+#include "health.grpc.pb.h"
 
 namespace inferd {
 
-class GrpcService : public inference::GRPCInferenceService::CallbackService {
+class GrpcService {
  public:
+  using InferenceService = inference::GRPCInferenceService::AsyncService;
+  using HealthService = grpc::health::v1::Health::AsyncService;
+
   explicit GrpcService(Server* server) : server_(server) {}
 
-  using Context = grpc::CallbackServerContext;
-  using Reactor = grpc::ServerUnaryReactor;
+  // The generated services to register with the grpc::ServerBuilder.
+  InferenceService* inference_service() { return &inference_service_; }
+  HealthService* health_service() { return &health_service_; }
 
-  Reactor* ServerLive(Context*, const inference::ServerLiveRequest*, inference::ServerLiveResponse*) override;
-  Reactor* ServerReady(Context*, const inference::ServerReadyRequest*, inference::ServerReadyResponse*) override;
-  Reactor* ModelReady(Context*, const inference::ModelReadyRequest*, inference::ModelReadyResponse*) override;
-  Reactor* ServerMetadata(Context*, const inference::ServerMetadataRequest*,
-                          inference::ServerMetadataResponse*) override;
-  Reactor* ModelMetadata(Context*, const inference::ModelMetadataRequest*, inference::ModelMetadataResponse*) override;
-  Reactor* ModelInfer(Context*, const inference::ModelInferRequest*, inference::ModelInferResponse*) override;
-  grpc::ServerBidiReactor<inference::ModelInferRequest, inference::ModelStreamInferResponse>* ModelStreamInfer(
-      Context*) override;
-  Reactor* ModelConfig(Context*, const inference::ModelConfigRequest*, inference::ModelConfigResponse*) override;
-  Reactor* ModelStatistics(Context*, const inference::ModelStatisticsRequest*,
-                           inference::ModelStatisticsResponse*) override;
-  Reactor* RepositoryIndex(Context*, const inference::RepositoryIndexRequest*,
-                           inference::RepositoryIndexResponse*) override;
-  Reactor* RepositoryModelLoad(Context*, const inference::RepositoryModelLoadRequest*,
-                               inference::RepositoryModelLoadResponse*) override;
-  Reactor* RepositoryModelUnload(Context*, const inference::RepositoryModelUnloadRequest*,
-                                 inference::RepositoryModelUnloadResponse*) override;
-  Reactor* SystemSharedMemoryStatus(Context*, const inference::SystemSharedMemoryStatusRequest*,
-                                    inference::SystemSharedMemoryStatusResponse*) override;
-  Reactor* SystemSharedMemoryRegister(Context*, const inference::SystemSharedMemoryRegisterRequest*,
-                                      inference::SystemSharedMemoryRegisterResponse*) override;
-  Reactor* SystemSharedMemoryUnregister(Context*, const inference::SystemSharedMemoryUnregisterRequest*,
-                                        inference::SystemSharedMemoryUnregisterResponse*) override;
-  Reactor* CudaSharedMemoryStatus(Context*, const inference::CudaSharedMemoryStatusRequest*,
-                                  inference::CudaSharedMemoryStatusResponse*) override;
-  Reactor* CudaSharedMemoryRegister(Context*, const inference::CudaSharedMemoryRegisterRequest*,
-                                    inference::CudaSharedMemoryRegisterResponse*) override;
-  Reactor* CudaSharedMemoryUnregister(Context*, const inference::CudaSharedMemoryUnregisterRequest*,
-                                      inference::CudaSharedMemoryUnregisterResponse*) override;
-  Reactor* TraceSetting(Context*, const inference::TraceSettingRequest*, inference::TraceSettingResponse*) override;
-  Reactor* LogSettings(Context*, const inference::LogSettingsRequest*, inference::LogSettingsResponse*) override;
+  // Gives `queue` one GrpcMethod for every RPC.
+  void AddMethods(GrpcQueue* queue);
 
  private:
+  template <typename Request, typename Response>
+  using Call = GrpcUnaryCall<InferenceService, Request, Response>;
+
+  // Adds a unary method served by `handle`. `request` is the generated
+  // service's Request<Method> (of a base class of Service's, hence `Base`).
+  template <typename Service, typename Base, typename Request, typename Response>
+  void Add(GrpcQueue* queue, Service* service,
+           void (Base::*request)(grpc::ServerContext*, Request*, grpc::ServerAsyncResponseWriter<Response>*,
+                                 grpc::CompletionQueue*, grpc::ServerCompletionQueue*, void*),
+           typename GrpcUnaryCall<Service, Request, Response>::Handler handle, bool may_block = false,
+           int waiting = 1);
+  // The same for a method of the inference service served by a member function.
+  template <typename Base, typename Request, typename Response>
+  void Add(GrpcQueue* queue,
+           void (Base::*request)(grpc::ServerContext*, Request*, grpc::ServerAsyncResponseWriter<Response>*,
+                                 grpc::CompletionQueue*, grpc::ServerCompletionQueue*, void*),
+           void (GrpcService::*handler)(Call<Request, Response>*), bool may_block = false, int waiting = 1);
+  // A method of the inference service answered with `status` whatever the
+  // request: extensions inferd does not serve.
+  template <typename Base, typename Request, typename Response>
+  void AddRefused(GrpcQueue* queue,
+                  void (Base::*request)(grpc::ServerContext*, Request*, grpc::ServerAsyncResponseWriter<Response>*,
+                                        grpc::CompletionQueue*, grpc::ServerCompletionQueue*, void*),
+                  Status status);
+
+  void ServerLive(Call<inference::ServerLiveRequest, inference::ServerLiveResponse>* call);
+  void ServerReady(Call<inference::ServerReadyRequest, inference::ServerReadyResponse>* call);
+  void ModelReady(Call<inference::ModelReadyRequest, inference::ModelReadyResponse>* call);
+  void ServerMetadata(Call<inference::ServerMetadataRequest, inference::ServerMetadataResponse>* call);
+  void ModelMetadata(Call<inference::ModelMetadataRequest, inference::ModelMetadataResponse>* call);
+  void ModelInfer(Call<inference::ModelInferRequest, inference::ModelInferResponse>* call);
+  void ModelConfig(Call<inference::ModelConfigRequest, inference::ModelConfigResponse>* call);
+  void ModelStatistics(Call<inference::ModelStatisticsRequest, inference::ModelStatisticsResponse>* call);
+  void RepositoryIndex(Call<inference::RepositoryIndexRequest, inference::RepositoryIndexResponse>* call);
+  void RepositoryModelLoad(Call<inference::RepositoryModelLoadRequest, inference::RepositoryModelLoadResponse>* call);
+  void RepositoryModelUnload(
+      Call<inference::RepositoryModelUnloadRequest, inference::RepositoryModelUnloadResponse>* call);
+  void HealthCheck(GrpcUnaryCall<HealthService, grpc::health::v1::HealthCheckRequest,
+                                 grpc::health::v1::HealthCheckResponse>* call);
+
   // Looks up the model a (name, version string) pair names.
   Status FindModel(const std::string& name, const std::string& version, std::shared_ptr<ModelVersion>* model) const;
 
   Server* server_;
+  InferenceService inference_service_;
+  HealthService health_service_;
 };
 
 }  // namespace inferd

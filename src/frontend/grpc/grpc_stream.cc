@@ -17,41 +17,68 @@ inference::ModelStreamInferResponse ErrorResponse(const std::string& id, const S
 
 }  // namespace
 
-GrpcInferStream::GrpcInferStream(Server* server, bool end_on_error) : server_(server), end_on_error_(end_on_error) {
+void GrpcInferStream::Method::Post() {
+  auto* stream = new GrpcInferStream(this);
+  service_->RequestModelStreamInfer(&stream->context_, &stream->stream_, queue_->cq, queue_->cq, &stream->arrived_);
+}
+
+GrpcInferStream::GrpcInferStream(Method* method) : method_(method), stream_(&context_) { ++method_->queue_->calls; }
+
+GrpcInferStream::~GrpcInferStream() { --method_->queue_->calls; }
+
+void GrpcInferStream::Arrived(bool ok) {
+  if (!ok) {
+    delete this;  // the server is shutting down; no call came
+    return;
+  }
+  method_->Post();
+  // With "triton_grpc_error: true" metadata the first error ends the stream
+  // with its status instead of travelling in error_message.
+  for (const auto& [key, value] : context_.client_metadata()) {
+    if (std::string_view(key.data(), key.size()) == "triton_grpc_error") {
+      end_on_error_ = std::string_view(value.data(), value.size()) == "true";
+    }
+  }
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    reading_ = true;
+  }
   ReadNext();
 }
 
 void GrpcInferStream::ReadNext() {
   incoming_ = std::make_shared<inference::ModelInferRequest>();
-  StartRead(incoming_.get());
+  stream_.Read(incoming_.get(), &read_done_);
 }
 
-void GrpcInferStream::OnReadDone(bool ok) {
+void GrpcInferStream::ReadDone(bool ok) {
   std::unique_lock<std::mutex> lock(mutex_);
-  if (!ok) {
-    // The client half-closed (or the stream broke): answer what is pending, then finish.
-    reads_done_ = true;
+  reading_ = false;
+  if (!ok || finished_ || ending_) {
+    // The client half-closed (or the stream broke): answer what is pending,
+    // then finish. A stream that is ending reads nothing more.
+    if (!ok) reads_done_ = true;
     Advance();
+    bool unused = Unused();
+    lock.unlock();
+    if (unused) delete this;
     return;
   }
-  if (finished_ || ending_) return;  // the stream is ending; nothing more is read
+  // While this request is open the stream cannot finish, so the next read
+  // may start outside the lock.
   ++open_requests_;
-  lock.unlock();
+  method_->queue_->polling->RequestTaken();
   // Each request keeps its own message: its tensors view it until inference ends.
   std::shared_ptr<inference::ModelInferRequest> proto = std::move(incoming_);
-  // The place in the answer order is taken before the next read can start
-  // another request on another thread.
   std::shared_ptr<ModelVersion> model;
   int64_t version = -1;
   bool decoupled = ParseModelVersion(proto->model_version(), &version).ok() &&
-                   server_->GetModel(proto->model_name(), version, &model).ok() &&
+                   method_->server_->GetModel(proto->model_name(), version, &model).ok() &&
                    model->config().model_transaction_policy().decoupled();
-  uint64_t sequence = kUnordered;
-  if (!decoupled) {
-    lock.lock();
-    sequence = next_sequence_++;
-    lock.unlock();
-  }
+  // The place in the answer order is taken before the next read.
+  uint64_t sequence = decoupled ? kUnordered : next_sequence_++;
+  reading_ = true;
+  lock.unlock();
   ReadNext();
   Start(sequence, std::move(proto), std::move(model));
 }
@@ -63,7 +90,7 @@ void GrpcInferStream::Start(uint64_t sequence, std::shared_ptr<inference::ModelI
   if (!status.ok()) return QueueError(sequence, proto->id(), status, true);
   bool empty_final = parsed.enable_empty_final_response;
   // `model` is null when the lookup failed; the core then reports why.
-  server_->InferStream(
+  method_->server_->InferStream(
       std::move(model), std::move(parsed.request),
       [this, sequence, proto, empty_final](Status status, std::unique_ptr<InferenceResponse> response, bool final) {
         if (!status.ok()) return QueueError(sequence, proto->id(), status, final);
@@ -91,7 +118,7 @@ void GrpcInferStream::Queue(uint64_t sequence, inference::ModelStreamInferRespon
   } else if (has_content) {
     unordered_.push_back(std::move(response));
   }
-  if (final) --open_requests_;
+  if (final) RequestDone();
   Advance();
 }
 
@@ -104,11 +131,16 @@ void GrpcInferStream::QueueError(uint64_t sequence, const std::string& id, const
     ordered_errors_.emplace(sequence, status);
     ordered_.emplace(sequence, inference::ModelStreamInferResponse());  // holds its place in the order
   }
-  if (final) --open_requests_;
+  if (final) RequestDone();
   Advance();
 }
 
-void GrpcInferStream::OnWriteDone(bool ok) {
+void GrpcInferStream::RequestDone() {
+  --open_requests_;
+  method_->queue_->polling->RequestAnswered();
+}
+
+void GrpcInferStream::WriteDone(bool ok) {
   std::lock_guard<std::mutex> lock(mutex_);
   write_in_flight_ = false;
   if (!ok) {
@@ -116,6 +148,14 @@ void GrpcInferStream::OnWriteDone(bool ok) {
     reads_done_ = true;
   }
   Advance();
+}
+
+void GrpcInferStream::Finished(bool) {
+  std::unique_lock<std::mutex> lock(mutex_);
+  finish_completed_ = true;
+  bool unused = Unused();
+  lock.unlock();
+  if (unused) delete this;
 }
 
 void GrpcInferStream::Advance() {
@@ -127,7 +167,7 @@ void GrpcInferStream::Advance() {
     // Nothing more is written; the stream ends once no request is in flight.
     if (open_requests_ == 0) {
       finished_ = true;
-      Finish(ToGrpcStatus(*ending_));
+      stream_.Finish(ToGrpcStatus(*ending_), &finished_step_);
     }
     return;
   }
@@ -142,12 +182,12 @@ void GrpcInferStream::Advance() {
     // Done when the client sent everything and every request was answered.
     if (reads_done_ && open_requests_ == 0) {
       finished_ = true;
-      Finish(grpc::Status::OK);
+      stream_.Finish(grpc::Status::OK, &finished_step_);
     }
     return;
   }
   write_in_flight_ = true;
-  StartWrite(&writing_);
+  stream_.Write(writing_, &write_done_);
 }
 
 }  // namespace inferd

@@ -1,4 +1,5 @@
-// ModelStreamInfer: one bidirectional stream of inference requests.
+// ModelStreamInfer: one bidirectional stream of inference requests, served
+// through a completion queue (grpc_queue.h).
 //
 // Each request read from the stream is handed to the core at once. Requests
 // to ordinary models are answered in the order they came, whatever order
@@ -6,8 +7,12 @@
 // responses are produced (0..N each, `triton_final_response` marking the
 // last). A failed request becomes a response carrying `error_message`; the
 // stream goes on. When the client half-closes, the stream ends with OK once
-// every request has had its final response. The reactor deletes itself when
-// gRPC reports it done, which happens only after the last inference callback.
+// every request has had its final response.
+//
+// Lifecycle: the stream reads one message at a time and writes one at a time;
+// inference callbacks queue responses from any thread. The object deletes
+// itself once its Finish has completed and no read is in flight; Finish comes
+// only after the last inference callback.
 #pragma once
 
 #include <grpcpp/grpcpp.h>
@@ -20,21 +25,38 @@
 #include <optional>
 
 #include "core/server.h"
-#include "grpc_service.pb.h"
+#include "frontend/grpc/grpc_queue.h"
+#include "grpc_service.grpc.pb.h"
 
 namespace inferd {
 
-class GrpcInferStream
-    : public grpc::ServerBidiReactor<inference::ModelInferRequest, inference::ModelStreamInferResponse> {
+class GrpcInferStream {
  public:
-  GrpcInferStream(Server* server, bool end_on_error);
+  using Service = inference::GRPCInferenceService::AsyncService;
 
-  void OnReadDone(bool ok) override;
-  void OnWriteDone(bool ok) override;
-  void OnDone() override { delete this; }
-  void OnCancel() override {}
+  class Method final : public GrpcMethod {
+   public:
+    Method(GrpcQueue* queue, Service* service, Server* server) : queue_(queue), service_(service), server_(server) {}
+    void Post() override;
+
+   private:
+    friend class GrpcInferStream;
+    GrpcQueue* queue_;
+    Service* service_;
+    Server* server_;
+  };
 
  private:
+  explicit GrpcInferStream(Method* method);
+  ~GrpcInferStream();
+
+  // The steps run when an operation's tag comes back.
+  void Arrived(bool ok);
+  void ReadDone(bool ok);
+  void WriteDone(bool ok);
+  void Finished(bool ok);
+
+  // Starts reading the next request. Requires mutex_ not held.
   void ReadNext();
   // Runs one request; `sequence` is its place in the answer order (kUnordered
   // for decoupled models).
@@ -46,15 +68,27 @@ class GrpcInferStream
   // A failed request: an error_message response, or in end-on-error mode the
   // status that ends the stream once the responses before it are written.
   void QueueError(uint64_t sequence, const std::string& id, const Status& status, bool final);
+  // A request had its final response. Requires mutex_.
+  void RequestDone();
   // Writes the next response if possible, or finishes the stream. Requires mutex_.
   void Advance();
+  // Whether nothing of gRPC's refers to the stream any more. Requires mutex_.
+  bool Unused() const { return finish_completed_ && !reading_; }
 
   static constexpr uint64_t kUnordered = UINT64_MAX;
 
-  Server* server_;
+  Method* method_;
+  GrpcStep<GrpcInferStream> arrived_{this, &GrpcInferStream::Arrived};
+  GrpcStep<GrpcInferStream> read_done_{this, &GrpcInferStream::ReadDone};
+  GrpcStep<GrpcInferStream> write_done_{this, &GrpcInferStream::WriteDone};
+  GrpcStep<GrpcInferStream> finished_step_{this, &GrpcInferStream::Finished};
+  grpc::ServerContext context_;
+  grpc::ServerAsyncReaderWriter<inference::ModelStreamInferResponse, inference::ModelInferRequest> stream_;
   std::shared_ptr<inference::ModelInferRequest> incoming_;
+  bool end_on_error_ = false;
 
   std::mutex mutex_;
+  bool reading_ = false;
   uint64_t next_sequence_ = 0;  // given to the next ordered request
   uint64_t next_to_write_ = 0;  // the ordered response the client gets next
   std::map<uint64_t, inference::ModelStreamInferResponse> ordered_;
@@ -63,11 +97,10 @@ class GrpcInferStream
   inference::ModelStreamInferResponse writing_;
   bool write_in_flight_ = false;
   bool reads_done_ = false;
-  bool finished_ = false;
-  const bool end_on_error_;
+  bool finished_ = false;          // Finish was called
+  bool finish_completed_ = false;  // and its tag came back
   std::map<uint64_t, Status> ordered_errors_;  // end-on-error mode: errors in answer order
   std::optional<Status> ending_;               // the error that ends the stream
-
 };
 
 }  // namespace inferd
