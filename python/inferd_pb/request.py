@@ -18,6 +18,7 @@ from .response import InferenceResponse, check_parameters
 from .tensor import Tensor
 
 _REQUIRED = object()  # marks a constructor argument that has no default
+_NO_PARAMETERS = "{}"  # the parameters() text of a request without parameters
 
 
 class PreferredMemory:
@@ -98,7 +99,10 @@ class InferenceRequest:
         self._correlation_id = correlation_id
         self._flags = int(flags)
         self._timeout = int(timeout)
-        self._parameters = json.dumps(check_parameters(parameters, "InferenceRequest"))
+        # Kept as JSON text, what parameters() returns; no parameters (the common BLS
+        # case) skip the encoding here and the decoding in exec().
+        checked = check_parameters(parameters, "InferenceRequest")
+        self._parameters = json.dumps(checked) if checked else _NO_PARAMETERS
         self._sender = None
         self._release_flags = 0
         self._model_name = model_name
@@ -206,7 +210,8 @@ class InferenceRequest:
                     "id": self._request_id,
                     "inputs": inputs,
                     "requested_output_names": self._requested,
-                    "parameters": json.loads(self._parameters),
+                    "parameters": ({} if self._parameters is _NO_PARAMETERS
+                                   else json.loads(self._parameters)),
                     "correlation_id": self._correlation_id,
                     "flags": self._flags,
                     "timeout": self._timeout,

@@ -47,5 +47,12 @@ def test_logger_lines_have_their_severity(srv, word, kind, severity):
     assert line.endswith(f"] chatty {kind}: {word}"), line
 
 
+def test_a_line_logged_between_requests_arrives(srv, word):
+    """A thread of the model logs after execute() returned, while no request is running:
+    the server still reads the line (at most a few ms later) without a next request."""
+    line = serving.wait_for_log(srv, f"chatty later: {word}")
+    assert line.endswith(f"] chatty later: {word}"), line
+
+
 def test_logger_works_in_initialize(srv):
     serving.wait_for_log(srv, "chatty initialized as chatty_0")

@@ -148,6 +148,7 @@ Status PythonInstance::StartStub() {
     std::lock_guard<std::mutex> lock(mutex_);
     stub_ = std::move(stub);
     stub_alive_ = true;
+    caller_saw_close_ = false;
     gone_reason_.clear();
   }
   reader_ = std::thread([this, stub = stub_.get()] { ReaderLoop(stub); });
@@ -277,11 +278,16 @@ Status PythonInstance::Call(const std::string& header, const std::vector<Buffer>
     }
     lock.lock();
     caller_reading_ = false;
-    replied_.notify_all();
     // A closed socket: the reader thread finds out too and abandons the stub.
+    if (broken) {
+      caller_saw_close_ = true;
+      reader_resume_.notify_all();
+    }
+    replied_.notify_all();
     if (broken) replied_.wait(lock, [&] { return !stub_alive_; });
   }
   awaiting_.clear();
+  last_call_end_ = Clock::now();
   if (!in_time) {
     const std::string hook = expected == "init_done"       ? "initialize"
                              : expected == "finalize_done" ? "finalize"
@@ -312,8 +318,28 @@ std::chrono::microseconds PythonInstance::SpinForReply() const {
   return kReplySpin;
 }
 
+// While Calls come one after the other, the thread making each reads the
+// stub's messages itself. A reader thread asleep on the socket as well would
+// be woken by every message for nothing, and the stub pays for that wake-up
+// (tens of microseconds on a virtual machine) on its way to answering. So the
+// reader stays off the socket while a Call is under way and for kReaderPause
+// after the last one: what the stub sends meanwhile on its own (a log line
+// from a thread of the model) waits at most that long. A decoupled model's
+// responses come between Calls, so its reader never stands aside.
+void PythonInstance::StandAsideWhileCalled() {
+  if (decoupled_) return;
+  std::unique_lock<std::mutex> lock(mutex_);
+  for (;;) {
+    if (caller_saw_close_) return;
+    auto now = std::chrono::steady_clock::now();
+    if (awaiting_.empty() && now >= last_call_end_ + kReaderPause) return;
+    reader_resume_.wait_until(lock, awaiting_.empty() ? last_call_end_ + kReaderPause : now + kReaderPause);
+  }
+}
+
 void PythonInstance::ReaderLoop(StubProcess* stub) {
   for (;;) {
+    StandAsideWhileCalled();
     stub->channel().WaitReadable(-1);
     {
       std::unique_lock<std::mutex> lock(mutex_);

@@ -65,6 +65,9 @@ class PythonInstance : public ModelInstance {
   std::chrono::microseconds SpinForReply() const;
 
   void ReaderLoop(StubProcess* stub);
+  // Keeps the reader thread off the socket while Calls come one after the
+  // other (see the definition).
+  void StandAsideWhileCalled();
   void Dispatch(Frame frame);
   void OnBls(const rapidjson::Value& header, const Buffer& blob);
   void OnControl(const rapidjson::Value& header);
@@ -111,6 +114,15 @@ class PythonInstance : public ModelInstance {
   static constexpr std::chrono::microseconds kReplySpin{100};
   bool replies_quick_ = true;
   bool reader_reading_ = false;
+  // A Call found the socket closed and waits for the reader to abandon the stub.
+  bool caller_saw_close_ = false;
+  // Wakes a reader standing aside only for that: a Call's other notifications
+  // go to replied_, so they do not wake it (nor make it contend for mutex_).
+  std::condition_variable reader_resume_;
+  // When the last Call ended; the reader thread stays off the socket until
+  // kReaderPause after it.
+  std::chrono::steady_clock::time_point last_call_end_{};
+  static constexpr std::chrono::milliseconds kReaderPause{2};
   bool stub_alive_ = false;
   std::string gone_reason_;
   std::map<uint64_t, ResponseSink> open_;  // decoupled requests by handle

@@ -1,4 +1,8 @@
-"""Prints its input and logs it at every level through pb_utils.Logger, then echoes it."""
+"""Prints its input and logs it at every level through pb_utils.Logger, then echoes it.
+A thread it starts logs the input once more after execute() has returned."""
+
+import threading
+import time
 
 import triton_python_backend_utils as pb_utils
 
@@ -20,4 +24,9 @@ class TritonPythonModel:
             self.logger.log_verbose(f"chatty verbose: {word}")
             self.logger.log(f"chatty log: {word}", self.logger.WARNING)
             responses.append(pb_utils.InferenceResponse([pb_utils.Tensor("ECHO", text.as_numpy())]))
+            threading.Thread(target=self.log_later, args=(word,)).start()
         return responses
+
+    def log_later(self, word):
+        time.sleep(0.05)
+        self.logger.log_info(f"chatty later: {word}")
