@@ -25,6 +25,13 @@ void AddTensorMetadata(const Tensors& tensors, bool batched, Out* out) {
   }
 }
 
+// The refusals RepositoryModelLoad and RepositoryModelUnload share.
+Status ModelControlAllowed(const std::string& repository_name, ModelControlMode mode) {
+  if (!repository_name.empty()) return Status::Unsupported("'repository_name' specification is not supported");
+  if (mode != ModelControlMode::kExplicit) return ModelControlNotAllowed();
+  return Status::Ok();
+}
+
 }  // namespace
 
 template <typename Service, typename Base, typename Request, typename Response>
@@ -206,10 +213,8 @@ void GrpcService::RepositoryIndex(Call<inference::RepositoryIndexRequest, infere
 void GrpcService::RepositoryModelLoad(
     Call<inference::RepositoryModelLoadRequest, inference::RepositoryModelLoadResponse>* call) {
   const inference::RepositoryModelLoadRequest& request = call->request();
-  if (!request.repository_name().empty()) {
-    return call->Finish(Status::Unsupported("'repository_name' specification is not supported"));
-  }
-  if (server_->model_control_mode() != ModelControlMode::kExplicit) return call->Finish(ModelControlNotAllowed());
+  Status allowed = ModelControlAllowed(request.repository_name(), server_->model_control_mode());
+  if (!allowed.ok()) return call->Finish(allowed);
   ModelLoadOverrides overrides;
   using Choice = inference::ModelRepositoryParameter;
   for (const auto& [key, value] : request.parameters()) {
@@ -229,10 +234,8 @@ void GrpcService::RepositoryModelLoad(
 void GrpcService::RepositoryModelUnload(
     Call<inference::RepositoryModelUnloadRequest, inference::RepositoryModelUnloadResponse>* call) {
   const inference::RepositoryModelUnloadRequest& request = call->request();
-  if (!request.repository_name().empty()) {
-    return call->Finish(Status::Unsupported("'repository_name' specification is not supported"));
-  }
-  if (server_->model_control_mode() != ModelControlMode::kExplicit) return call->Finish(ModelControlNotAllowed());
+  Status allowed = ModelControlAllowed(request.repository_name(), server_->model_control_mode());
+  if (!allowed.ok()) return call->Finish(allowed);
   bool unload_dependents = false;
   auto found = request.parameters().find("unload_dependents");
   if (found != request.parameters().end()) {
