@@ -210,7 +210,7 @@ class InferenceRequest:
                     "id": self._request_id,
                     "inputs": inputs,
                     "requested_output_names": self._requested,
-                    "parameters": ({} if self._parameters is _NO_PARAMETERS
+                    "parameters": ({} if self._parameters == _NO_PARAMETERS
                                    else json.loads(self._parameters)),
                     "correlation_id": self._correlation_id,
                     "flags": self._flags,

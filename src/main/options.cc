@@ -86,7 +86,7 @@ ParseOutcome ParseOptions(int argc, char** argv, Options* options) {
   app.add_option("--allow-grpc", options->allow_grpc, "Serve gRPC");
   app.add_option("--grpc-address", options->grpc_address, "Address of the gRPC service");
   app.add_option("--grpc-port", options->grpc_port, "Port of the gRPC service")->check(CLI::Range(0, 65535));
-  // tritonserver accepts 2..128; one thread serves best on a small machine (docs/configuration.md).
+  // tritonserver accepts 2..128; one thread serves best on a small machine (docs/grpc_api.md#threads).
   app.add_option("--grpc-infer-thread-count", options->grpc_infer_thread_count,
                  "Threads serving gRPC calls, each with its own completion queue")
       ->check(CLI::Range(1, 128));

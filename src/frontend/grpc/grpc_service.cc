@@ -35,9 +35,7 @@ Status ModelControlAllowed(const std::string& repository_name, ModelControlMode 
 }  // namespace
 
 template <typename Service, typename Base, typename Request, typename Response>
-void GrpcService::Add(GrpcQueue* queue, Service* service,
-                      void (Base::*request)(grpc::ServerContext*, Request*, grpc::ServerAsyncResponseWriter<Response>*,
-                                            grpc::CompletionQueue*, grpc::ServerCompletionQueue*, void*),
+void GrpcService::Add(GrpcQueue* queue, Service* service, GrpcRequestFn<Base, Request, Response> request,
                       typename GrpcUnaryCall<Service, Request, Response>::Handler handle, bool may_block,
                       int waiting) {
   using Method = typename GrpcUnaryCall<Service, Request, Response>::Method;
@@ -47,9 +45,7 @@ void GrpcService::Add(GrpcQueue* queue, Service* service,
 }
 
 template <typename Base, typename Request, typename Response>
-void GrpcService::Add(GrpcQueue* queue,
-                      void (Base::*request)(grpc::ServerContext*, Request*, grpc::ServerAsyncResponseWriter<Response>*,
-                                            grpc::CompletionQueue*, grpc::ServerCompletionQueue*, void*),
+void GrpcService::Add(GrpcQueue* queue, GrpcRequestFn<Base, Request, Response> request,
                       void (GrpcService::*handler)(Call<Request, Response>*), bool may_block, int waiting) {
   Add<InferenceService>(
       queue, &inference_service_, request,
@@ -57,11 +53,7 @@ void GrpcService::Add(GrpcQueue* queue,
 }
 
 template <typename Base, typename Request, typename Response>
-void GrpcService::AddRefused(GrpcQueue* queue,
-                             void (Base::*request)(grpc::ServerContext*, Request*,
-                                                   grpc::ServerAsyncResponseWriter<Response>*, grpc::CompletionQueue*,
-                                                   grpc::ServerCompletionQueue*, void*),
-                             Status status) {
+void GrpcService::AddRefused(GrpcQueue* queue, GrpcRequestFn<Base, Request, Response> request, Status status) {
   Add<InferenceService>(queue, &inference_service_, request,
                         [status](Call<Request, Response>* call) { call->Finish(status); });
 }

@@ -37,24 +37,17 @@ class GrpcService {
   // Adds a unary method served by `handle`. `request` is the generated
   // service's Request<Method> (of a base class of Service's, hence `Base`).
   template <typename Service, typename Base, typename Request, typename Response>
-  void Add(GrpcQueue* queue, Service* service,
-           void (Base::*request)(grpc::ServerContext*, Request*, grpc::ServerAsyncResponseWriter<Response>*,
-                                 grpc::CompletionQueue*, grpc::ServerCompletionQueue*, void*),
+  void Add(GrpcQueue* queue, Service* service, GrpcRequestFn<Base, Request, Response> request,
            typename GrpcUnaryCall<Service, Request, Response>::Handler handle, bool may_block = false,
            int waiting = 1);
   // The same for a method of the inference service served by a member function.
   template <typename Base, typename Request, typename Response>
-  void Add(GrpcQueue* queue,
-           void (Base::*request)(grpc::ServerContext*, Request*, grpc::ServerAsyncResponseWriter<Response>*,
-                                 grpc::CompletionQueue*, grpc::ServerCompletionQueue*, void*),
+  void Add(GrpcQueue* queue, GrpcRequestFn<Base, Request, Response> request,
            void (GrpcService::*handler)(Call<Request, Response>*), bool may_block = false, int waiting = 1);
   // A method of the inference service answered with `status` whatever the
   // request: extensions inferd does not serve.
   template <typename Base, typename Request, typename Response>
-  void AddRefused(GrpcQueue* queue,
-                  void (Base::*request)(grpc::ServerContext*, Request*, grpc::ServerAsyncResponseWriter<Response>*,
-                                        grpc::CompletionQueue*, grpc::ServerCompletionQueue*, void*),
-                  Status status);
+  void AddRefused(GrpcQueue* queue, GrpcRequestFn<Base, Request, Response> request, Status status);
 
   void ServerLive(Call<inference::ServerLiveRequest, inference::ServerLiveResponse>* call);
   void ServerReady(Call<inference::ServerReadyRequest, inference::ServerReadyResponse>* call);

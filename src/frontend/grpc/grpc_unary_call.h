@@ -21,12 +21,16 @@
 
 namespace inferd {
 
+// How a generated AsyncService (or the base class declaring the method) asks
+// for the next call of one unary method.
+template <typename Service, typename Request, typename Response>
+using GrpcRequestFn = void (Service::*)(grpc::ServerContext*, Request*, grpc::ServerAsyncResponseWriter<Response>*,
+                                        grpc::CompletionQueue*, grpc::ServerCompletionQueue*, void*);
+
 template <typename Service, typename Request, typename Response>
 class GrpcUnaryCall final : public GrpcTag {
  public:
-  // How a generated AsyncService asks for the next call of one method.
-  using RequestFn = void (Service::*)(grpc::ServerContext*, Request*, grpc::ServerAsyncResponseWriter<Response>*,
-                                      grpc::CompletionQueue*, grpc::ServerCompletionQueue*, void*);
+  using RequestFn = GrpcRequestFn<Service, Request, Response>;
   using Handler = std::function<void(GrpcUnaryCall*)>;
 
   class Method final : public GrpcMethod {
