@@ -10,6 +10,11 @@
 
 namespace inferd {
 
+// The default of --http-thread-count: one event loop per core, at most 8
+// (tritonserver's default). More loops than cores only add wake-ups: each
+// connection lives on one loop, and loops sharing a core take turns.
+int DefaultHttpThreadCount();
+
 struct Options {
   std::vector<std::string> model_repositories;
   std::string id = "triton";
@@ -17,7 +22,7 @@ struct Options {
   bool allow_http = true;
   std::string http_address = "0.0.0.0";
   int http_port = 8000;
-  int http_thread_count = 8;
+  int http_thread_count = DefaultHttpThreadCount();
   int http_busy_poll_us = 50;
   size_t http_max_input_size = 64 * 1024 * 1024;
 

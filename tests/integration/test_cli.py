@@ -1,5 +1,7 @@
 """Command line: tritonserver-style flags; a bad flag is a one-line error and exit code 1."""
 
+import os
+import re
 import subprocess
 
 import pytest
@@ -45,6 +47,13 @@ def test_help_lists_tritonserver_flags():
                  "--strict-readiness", "--backend-config", "--disable-auto-complete-config", "--log-verbose",
                  "--allow-grpc", "--grpc-keepalive-time", "--grpc-infer-allocation-pool-size"):
         assert flag in result.stdout
+
+
+def test_http_threads_default_to_one_per_core_up_to_eight():
+    result = run("--help")
+    default = re.search(r"--http-thread-count [^\n]*=(\d+)", result.stdout)
+    assert default, result.stdout
+    assert int(default.group(1)) == min(os.cpu_count(), 8)
 
 
 def test_unreadable_repository_fails_start(tmp_path):
