@@ -1,9 +1,13 @@
 #include "backends/pytorch/pytorch_backend.h"
 
+#include <mutex>
+
 #include "backends/pytorch/caching_cpu_allocator.h"
+#include "backends/pytorch/forward_threads.h"
 #include "backends/pytorch/pytorch_instance.h"
 #include "backends/pytorch/torch_options.h"
 #include "backends/pytorch/torch_threads.h"
+#include "core/logging.h"
 
 namespace inferd {
 namespace {
@@ -50,13 +54,27 @@ class PyTorchBackend : public Backend {
     pytorch::TorchOptions options;
     INFERD_RETURN_IF_ERROR(pytorch::ParseTorchOptions(spec.model_name, *spec.config, &options));
     threads_.Apply(spec.model_name, options.intra_op_threads, options.inter_op_threads);
-    return pytorch::PyTorchInstance::Create(spec, instance, options, threads_.intra_op(), out);
+    return pytorch::PyTorchInstance::Create(spec, instance, options, ForwardThreads(), out);
   }
 
   pytorch::ThreadSettings& threads() { return threads_; }
 
  private:
+  // Started with the first instance, once the intra-op count is fixed.
+  std::shared_ptr<pytorch::ForwardThreads> ForwardThreads() {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (!forward_threads_) {
+      const int intra_op = threads_.intra_op();
+      forward_threads_ =
+          std::make_shared<pytorch::ForwardThreads>(pytorch::ForwardThreads::CountFor(intra_op), intra_op);
+      LOG_INFO << "pytorch backend: forwards run on " << forward_threads_->size() << " thread(s)";
+    }
+    return forward_threads_;
+  }
+
   pytorch::ThreadSettings threads_;
+  std::mutex mutex_;
+  std::shared_ptr<pytorch::ForwardThreads> forward_threads_;
 };
 
 Status ReadSetting(const BackendSettings& settings, const std::string& key, std::optional<int>* out) {

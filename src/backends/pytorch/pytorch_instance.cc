@@ -7,7 +7,6 @@
 #include <torch/csrc/jit/runtime/graph_executor.h>
 
 #include "backends/pytorch/torch_module.h"
-#include "backends/pytorch/torch_threads.h"
 #include "backends/pytorch/torch_types.h"
 
 namespace inferd::pytorch {
@@ -30,7 +29,7 @@ Status CheckEntry(const std::string& model_name, const char* kind, const Entry& 
 }  // namespace
 
 Status PyTorchInstance::Create(const ModelSpec& spec, const InstanceSpec& instance,
-                               const TorchOptions& options, int intra_op_threads,
+                               const TorchOptions& options, std::shared_ptr<ForwardThreads> forward_threads,
                                std::unique_ptr<ModelInstance>* out) {
   INFERD_RETURN_IF_ERROR(CheckCpuInstance(spec, instance));
   if (spec.config == nullptr) {
@@ -38,9 +37,12 @@ Status PyTorchInstance::Create(const ModelSpec& spec, const InstanceSpec& instan
   }
   std::string file;
   INFERD_RETURN_IF_ERROR(ResolveModelFile(spec, &file));
-  std::unique_ptr<PyTorchInstance> self(new PyTorchInstance(spec.model_name, options, intra_op_threads));
-  INFERD_RETURN_IF_ERROR(
-      LoadModule(spec.model_name, file, options.freeze_and_optimize, &self->module_));
+  std::unique_ptr<PyTorchInstance> self(new PyTorchInstance(spec.model_name, options, std::move(forward_threads)));
+  // Freezing and optimising run libtorch kernels: on a forward thread too.
+  Status loaded;
+  self->forward_threads_->Run(
+      [&] { loaded = LoadModule(spec.model_name, file, options.freeze_and_optimize, &self->module_); });
+  INFERD_RETURN_IF_ERROR(loaded);
   INFERD_RETURN_IF_ERROR(self->Bind(*spec.config));
   *out = std::move(self);
   return Status::Ok();
@@ -133,23 +135,24 @@ Status PyTorchInstance::MakeInput(const Tensor& tensor, const InputBinding& bind
 }
 
 Status PyTorchInstance::RunForward(std::vector<c10::IValue> arguments, c10::IValue* result) {
-  try {
-    ThreadSettings::UseOnThisThread(intra_op_threads_);
-    torch::jit::GraphOptimizerEnabledGuard optimizer(!options_.disable_optimized_execution);
-    if (options_.jit_executor) torch::jit::getExecutorMode() = *options_.jit_executor;
-    if (options_.jit_profiling) torch::jit::getProfilingMode() = *options_.jit_profiling;
-    if (options_.inference_mode) {
-      c10::InferenceMode guard;
-      *result = module_.forward(std::move(arguments));
-    } else {
-      torch::NoGradGuard guard;
-      *result = module_.forward(std::move(arguments));
+  Status status;
+  forward_threads_->Run([&] {
+    try {
+      torch::jit::GraphOptimizerEnabledGuard optimizer(!options_.disable_optimized_execution);
+      if (options_.jit_executor) torch::jit::getExecutorMode() = *options_.jit_executor;
+      if (options_.jit_profiling) torch::jit::getProfilingMode() = *options_.jit_profiling;
+      if (options_.inference_mode) {
+        c10::InferenceMode guard;
+        *result = module_.forward(std::move(arguments));
+      } else {
+        torch::NoGradGuard guard;
+        *result = module_.forward(std::move(arguments));
+      }
+    } catch (const std::exception& error) {
+      status = Status::Internal("pytorch execute failure for model '" + model_name_ + "': " + TorchMessage(error));
     }
-  } catch (const std::exception& error) {
-    return Status::Internal("pytorch execute failure for model '" + model_name_ +
-                            "': " + TorchMessage(error));
-  }
-  return Status::Ok();
+  });
+  return status;
 }
 
 Status PyTorchInstance::Flatten(const c10::IValue& result, std::vector<at::Tensor>* tensors) const {

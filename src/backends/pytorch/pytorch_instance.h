@@ -1,6 +1,7 @@
 // PyTorchInstance: one loaded copy of a TorchScript model, i.e. one
-// torch::jit::Module of its own (instances never share a module, so N
-// instances run N forwards in parallel, each on its own execution thread).
+// torch::jit::Module of its own (instances never share a module). Loading
+// and forwards run on the backend's ForwardThreads, so N instances run up to
+// N forwards in parallel, as many as those threads allow.
 //
 // Create loads model.pt, maps configuration names to forward's arguments
 // and result elements (torch_names.h) and fails with a message naming model
@@ -8,7 +9,6 @@
 //   - wraps each input's bytes as a tensor without copying (torch::from_blob;
 //     the tensor keeps the request's Buffer alive, so an output that aliases
 //     an input stays valid); misaligned data is copied once;
-//   - gives its execution thread the process-wide intra-op thread count;
 //   - runs forward under c10::InferenceMode (or no-grad when INFERENCE_MODE
 //     is "false") with the graph optimiser as DISABLE_OPTIMIZED_EXECUTION says;
 //   - applies a configured reshape (view) to inputs and outputs;
@@ -17,7 +17,8 @@
 //   - turns an exception inside forward into an INTERNAL error carrying the
 //     libtorch message's useful line.
 //
-// Thread safety: Execute is called from the instance's one execution thread.
+// Thread safety: Execute is called from the instance's one execution thread,
+// which waits while a ForwardThreads thread runs the forward.
 // Output Buffers may be released on any thread, at any time.
 #pragma once
 
@@ -29,6 +30,7 @@
 #include <torch/script.h>
 
 #include "backends/backend.h"
+#include "backends/pytorch/forward_threads.h"
 #include "backends/pytorch/torch_names.h"
 #include "backends/pytorch/torch_options.h"
 
@@ -37,7 +39,7 @@ namespace inferd::pytorch {
 class PyTorchInstance : public ModelInstance {
  public:
   static Status Create(const ModelSpec& spec, const InstanceSpec& instance,
-                       const TorchOptions& options, int intra_op_threads,
+                       const TorchOptions& options, std::shared_ptr<ForwardThreads> forward_threads,
                        std::unique_ptr<ModelInstance>* out);
 
   Status Execute(const std::vector<Tensor>& inputs, const std::vector<std::string>& output_names,
@@ -59,8 +61,8 @@ class PyTorchInstance : public ModelInstance {
     bool has_reshape = false;
   };
 
-  PyTorchInstance(std::string model_name, TorchOptions options, int intra_op_threads)
-      : model_name_(std::move(model_name)), options_(options), intra_op_threads_(intra_op_threads) {}
+  PyTorchInstance(std::string model_name, TorchOptions options, std::shared_ptr<ForwardThreads> forward_threads)
+      : model_name_(std::move(model_name)), options_(options), forward_threads_(std::move(forward_threads)) {}
 
   Status Bind(const inference::ModelConfig& config);
   Status MakeInput(const Tensor& tensor, const InputBinding& binding, at::Tensor* out) const;
@@ -74,7 +76,7 @@ class PyTorchInstance : public ModelInstance {
 
   std::string model_name_;
   TorchOptions options_;
-  int intra_op_threads_;  // process-wide count, applied to the execution thread
+  std::shared_ptr<ForwardThreads> forward_threads_;
   bool batching_ = false;
   torch::jit::Module module_;
   std::vector<c10::IValue> defaults_;  // per forward argument: its default, or None

@@ -30,7 +30,7 @@ class ThreadSettings {
 
   // Gives the calling thread the intra-op count `count`. OpenMP keeps the
   // count per thread, and oneDNN kernels read the calling thread's, so each
-  // execution thread calls this before its first forward (cheap afterwards).
+  // forward thread (forward_threads.h) calls this when it starts.
   static void UseOnThisThread(int count);
 
  private:

@@ -1,0 +1,67 @@
+#include "backends/pytorch/forward_threads.h"
+
+#include <algorithm>
+#include <exception>
+
+#include "backends/pytorch/torch_threads.h"
+
+namespace inferd::pytorch {
+
+struct ForwardThreads::Task {
+  const std::function<void()>* work = nullptr;
+  std::exception_ptr error;
+  bool done = false;
+  std::condition_variable finished;
+};
+
+ForwardThreads::ForwardThreads(int threads, int intra_op) {
+  for (int i = 0; i < std::max(1, threads); ++i) {
+    threads_.emplace_back([this, intra_op] { Serve(intra_op); });
+  }
+}
+
+ForwardThreads::~ForwardThreads() {
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    stopping_ = true;
+  }
+  queued_.notify_all();
+  for (std::thread& thread : threads_) thread.join();
+}
+
+int ForwardThreads::CountFor(int intra_op) {
+  const int cores = static_cast<int>(std::thread::hardware_concurrency());  // 0 when unknown
+  return std::max(1, cores / std::max(1, intra_op));
+}
+
+void ForwardThreads::Run(const std::function<void()>& work) {
+  Task task;
+  task.work = &work;
+  std::unique_lock<std::mutex> lock(mutex_);
+  queue_.push_back(&task);
+  queued_.notify_one();
+  task.finished.wait(lock, [&] { return task.done; });
+  if (task.error) std::rethrow_exception(task.error);
+}
+
+void ForwardThreads::Serve(int intra_op) {
+  ThreadSettings::UseOnThisThread(intra_op);
+  std::unique_lock<std::mutex> lock(mutex_);
+  for (;;) {
+    queued_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
+    if (queue_.empty()) return;  // stopping, nothing left
+    Task* task = queue_.front();
+    queue_.pop_front();
+    lock.unlock();
+    try {
+      (*task->work)();
+    } catch (...) {
+      task->error = std::current_exception();
+    }
+    lock.lock();
+    task->done = true;
+    task->finished.notify_one();
+  }
+}
+
+}  // namespace inferd::pytorch

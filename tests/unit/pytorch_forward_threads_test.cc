@@ -1,0 +1,83 @@
+// The pytorch backend's forward threads: work runs on them, not on the
+// caller; one thread runs one piece of work at a time; errors come back to
+// the caller (built only when the backend is).
+#ifdef INFERD_WITH_PYTORCH
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <stdexcept>
+#include <thread>
+#include <vector>
+
+#include "backends/pytorch/forward_threads.h"
+
+namespace inferd::pytorch {
+namespace {
+
+TEST(ForwardThreads, CountFitsTheCores) {
+  const int cores = static_cast<int>(std::thread::hardware_concurrency());
+  EXPECT_EQ(ForwardThreads::CountFor(1), std::max(1, cores));
+  EXPECT_EQ(ForwardThreads::CountFor(2), std::max(1, cores / 2));
+  EXPECT_EQ(ForwardThreads::CountFor(cores + 1), 1);
+}
+
+TEST(ForwardThreads, WorkRunsOnAThreadOfItsOwn) {
+  ForwardThreads threads(1, 1);
+  std::thread::id ran_on;
+  threads.Run([&] { ran_on = std::this_thread::get_id(); });
+  EXPECT_NE(ran_on, std::thread::id());
+  EXPECT_NE(ran_on, std::this_thread::get_id());
+  std::thread::id again;
+  threads.Run([&] { again = std::this_thread::get_id(); });
+  EXPECT_EQ(again, ran_on);
+}
+
+TEST(ForwardThreads, OneThreadRunsCallersInTurn) {
+  ForwardThreads threads(1, 1);
+  std::atomic<int> running{0}, most{0}, done{0};
+  std::vector<std::thread> callers;
+  for (int i = 0; i < 4; ++i) {
+    callers.emplace_back([&] {
+      threads.Run([&] {
+        int now = ++running;
+        most = std::max(most.load(), now);
+        std::this_thread::sleep_for(std::chrono::milliseconds(5));
+        --running;
+        ++done;
+      });
+    });
+  }
+  for (std::thread& caller : callers) caller.join();
+  EXPECT_EQ(done.load(), 4);
+  EXPECT_EQ(most.load(), 1);
+}
+
+TEST(ForwardThreads, TwoThreadsRunTwoCallersAtOnce) {
+  ForwardThreads threads(2, 1);
+  std::atomic<int> arrived{0};
+  // Each piece of work waits for the other: this finishes only if both run at once.
+  auto meet = [&] {
+    ++arrived;
+    while (arrived.load() < 2) std::this_thread::yield();
+  };
+  std::thread other([&] { threads.Run(meet); });
+  threads.Run(meet);
+  other.join();
+  EXPECT_EQ(arrived.load(), 2);
+}
+
+TEST(ForwardThreads, AnExceptionReachesTheCaller) {
+  ForwardThreads threads(1, 1);
+  EXPECT_THROW(threads.Run([] { throw std::runtime_error("forward failed"); }), std::runtime_error);
+  int value = 0;
+  threads.Run([&] { value = 7; });  // the thread survives
+  EXPECT_EQ(value, 7);
+}
+
+}  // namespace
+}  // namespace inferd::pytorch
+
+#endif  // INFERD_WITH_PYTORCH
