@@ -51,11 +51,17 @@ class Run:
     def sweep(self, paths, levels, interval_ms=None):
         """{label: {level: inferd-perf row}} for paths {label: (endpoint, model, protocol)}.
         Every path is measured at a level before the next level, so rows compared
-        at one level are measured minutes apart at most."""
+        at one level are measured minutes apart at most. After its first level, a path's
+        windows grow with the concurrency as settings.window_ms says, from the
+        throughput measured at that first level."""
+        interval_ms = interval_ms or self.settings.interval_ms
         rows = {label: {} for label in paths}
         for level in levels:
             for label, (endpoint, model, protocol) in paths.items():
-                rows[label][level] = self.perf(endpoint, model, protocol, level, interval_ms)
+                first = next(iter(rows[label].values()), None)
+                rate = first["inferences_per_second"] if first else 0
+                window = self.settings.window_ms(interval_ms, level, rate)
+                rows[label][level] = self.perf(endpoint, model, protocol, level, window)
         return rows
 
     def raw(self, model, batches):

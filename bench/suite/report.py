@@ -20,10 +20,13 @@ def render(command, started, minutes, facts, settings, results, plot_names):
              f"`{command}`, started {started:%Y-%m-%d %H:%M}, took {minutes:.1f} min"
              + (" (quick: short windows, numbers for a smoke test only)." if settings.quick else "."), ""]
     lines += [f"- {what}: {value}" for what, value in facts]
+    longer = (f", longer where needed for each client to complete {settings.requests_per_client} requests in a "
+              f"window at the throughput its path had at its first level (at most {settings.longest_window_ms} ms),"
+              if settings.requests_per_client else "")
     lines += ["", "All load comes from build/inferd-perf in concurrency mode (one connection and one synchronous "
               "request at a time per concurrent client) except where a family says otherwise, over loopback, with "
-              f"windows of {settings.interval_ms} ms ({settings.model_interval_ms} ms for ResNet-50) until three in a "
-              f"row agree within {settings.stability_percent}% (at most {settings.max_trials}); `*` marks a level that "
+              f"windows of {settings.interval_ms} ms ({settings.model_interval_ms} ms for ResNet-50){longer} until "
+              f"three in a row agree within {settings.stability_percent}% (at most {settings.max_trials}); `*` marks a level that "
               "did not. Servers and load generator share the machine's cores. Every row is measured in the same run "
               "as its baseline.", "", "## Targets", ""]
     lines += summary(results)
