@@ -85,6 +85,7 @@ class ModelInstance {
   // True when RunBatch may be called from any thread (one call at a time),
   // not only the instance's own execution thread. A scheduler may then run a
   // short request on the thread that brought it, skipping two thread hops.
+  // Asked before every such run, from any thread; the answer may change.
   virtual bool RunsOnAnyThread() const { return false; }
 
   // The model's own readiness check (Python's is_ready hook), asked by the

@@ -4,13 +4,12 @@
 
 namespace inferd {
 
-InlineExecution::InlineExecution(const std::vector<std::unique_ptr<ModelInstance>>& instances) {
-  capable_ = !instances.empty();
-  for (const auto& instance : instances) capable_ = capable_ && instance->RunsOnAnyThread();
-}
-
 bool InlineExecution::Allowed() const {
-  return capable_ && average_ns_.load(std::memory_order_relaxed) < kLimitNs;
+  if (instances_.empty() || average_ns_.load(std::memory_order_relaxed) >= kLimitNs) return false;
+  for (const auto& instance : instances_) {
+    if (!instance->RunsOnAnyThread()) return false;
+  }
+  return true;
 }
 
 void InlineExecution::Run(ModelInstance* instance, std::vector<InferJob> jobs, ModelStats* stats) {

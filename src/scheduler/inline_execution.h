@@ -4,7 +4,7 @@
 // The hand-over to an execution thread and back costs two thread wake-ups,
 // tens of microseconds: more than a small model's whole execution. A job may
 // run inline when an instance is idle, nothing waits before it, every
-// instance accepts calls from any thread, and the model's recent executions
+// instance accepts calls from any thread now, and the model's recent executions
 // were short (a moving average under kLimitNs), so a frontend thread is
 // never held for long.
 #pragma once
@@ -24,16 +24,20 @@ class InlineExecution {
  public:
   static constexpr uint64_t kLimitNs = 200'000;
 
-  explicit InlineExecution(const std::vector<std::unique_ptr<ModelInstance>>& instances);
+  // `instances` must outlive this object.
+  explicit InlineExecution(const std::vector<std::unique_ptr<ModelInstance>>& instances)
+      : instances_(instances) {}
 
-  // The model and its instances allow running a job inline now.
+  // The model and its instances allow running a job inline now. Instances are
+  // asked each time: one may decline for a while (a Python model whose stub
+  // must be restarted, which takes as long as the model's initialize).
   bool Allowed() const;
 
   // Runs `jobs` on `instance` (RunJobs) and records how long it took.
   void Run(ModelInstance* instance, std::vector<InferJob> jobs, ModelStats* stats);
 
  private:
-  bool capable_ = false;
+  const std::vector<std::unique_ptr<ModelInstance>>& instances_;
   // Starts unknown (high): a model runs on its own threads until it has
   // shown it is short.
   std::atomic<uint64_t> average_ns_{UINT64_MAX};

@@ -4,6 +4,8 @@ answered by a new stub, and no shared memory segment is left behind, not even af
 server stops."""
 
 import concurrent.futures
+import os
+import signal
 import time
 
 import grpc
@@ -95,6 +97,36 @@ def test_hung_execute_times_out_and_the_stub_restarts(start_server, repo, make_c
     assert_others_serve(client)
     assert stub_pid(client) != first
     assert_only_input_segments(srv, 3)
+
+
+def test_a_restarting_stub_holds_up_no_other_request(start_server, tmp_path, make_client):
+    """The first request after a stub died starts a new one and waits for its initialize (3 s
+    here). It must not wait on the frontend thread: with one HTTP and one gRPC thread, a request
+    to another model sent meanwhile is answered before the restart ends."""
+    repo = pm.make_repository(tmp_path / "repo", ["slow_restart", "add_sub_python"])
+    folder = os.path.join(repo, "slow_restart")
+    srv = start_server([repo], ["--http-thread-count=1", "--grpc-infer-thread-count=1"])
+    client, other = make_client(srv), make_client(srv)
+
+    def pid():
+        return int(client.infer("slow_restart", action("ok"), timeout=30).as_numpy("PID")[0])
+
+    for _ in range(100):  # short executions: the model comes to run on the frontend thread
+        first = pid()
+    open(os.path.join(folder, "slow_start"), "w").close()
+    for marker in ("initializing", "initialized"):
+        os.remove(os.path.join(folder, marker))
+    os.kill(first, signal.SIGKILL)
+    serving.wait_for_log(srv, "slow_restart", "signal 9")
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        restart = pool.submit(pid)
+        deadline = time.monotonic() + 30
+        while not os.path.exists(os.path.join(folder, "initializing")) and time.monotonic() < deadline:
+            time.sleep(0.02)
+        assert os.path.exists(os.path.join(folder, "initializing")), srv.log()
+        assert_others_serve(other)
+        assert not os.path.exists(os.path.join(folder, "initialized"))  # answered during the restart
+        assert restart.result() != first
 
 
 def test_no_segments_after_the_server_stops(start_server, repo, make_client):

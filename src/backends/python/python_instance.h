@@ -14,6 +14,8 @@
 
 #include <rapidjson/document.h>
 
+#include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <map>
 #include <memory>
@@ -40,7 +42,9 @@ class PythonInstance : public ModelInstance {
   // execute(requests).
   void RunBatch(std::vector<ExecutionRequest> requests, ComputeTimestamps* times) override;
   // The stub does the work; any thread can ask it and wait for the answer.
-  bool RunsOnAnyThread() const override { return true; }
+  // Not while the stub is down: the next RunBatch restarts it and waits for
+  // the model's initialize, which must not hold up a frontend thread.
+  bool RunsOnAnyThread() const override { return stub_up_.load(std::memory_order_relaxed); }
   // Asks the model's is_ready hook when it has one and the instance is idle.
   bool IsReady() override;
 
@@ -124,6 +128,7 @@ class PythonInstance : public ModelInstance {
   std::chrono::steady_clock::time_point last_call_end_{};
   static constexpr std::chrono::milliseconds kReaderPause{2};
   bool stub_alive_ = false;
+  std::atomic<bool> stub_up_{false};  // stub_alive_, for RunsOnAnyThread without the lock
   std::string gone_reason_;
   std::map<uint64_t, ResponseSink> open_;  // decoupled requests by handle
 };
