@@ -69,6 +69,25 @@ TEST(ForwardThreads, TwoThreadsRunTwoCallersAtOnce) {
   EXPECT_EQ(arrived.load(), 2);
 }
 
+TEST(ForwardThreads, GrowAddsThreadsNeverRemovesThem) {
+  ForwardThreads threads(1, 1);
+  EXPECT_EQ(threads.size(), 1);
+  threads.Grow(3);
+  EXPECT_EQ(threads.size(), 3);
+  threads.Grow(2);
+  EXPECT_EQ(threads.size(), 3);
+  std::atomic<int> arrived{0};
+  auto meet = [&] {  // finishes only if the three run at once
+    ++arrived;
+    while (arrived.load() < 3) std::this_thread::yield();
+  };
+  std::thread a([&] { threads.Run(meet); }), b([&] { threads.Run(meet); });
+  threads.Run(meet);
+  a.join();
+  b.join();
+  EXPECT_EQ(arrived.load(), 3);
+}
+
 TEST(ForwardThreads, AnExceptionReachesTheCaller) {
   ForwardThreads threads(1, 1);
   EXPECT_THROW(threads.Run([] { throw std::runtime_error("forward failed"); }), std::runtime_error);

@@ -14,10 +14,16 @@ struct ForwardThreads::Task {
   std::condition_variable finished;
 };
 
-ForwardThreads::ForwardThreads(int threads, int intra_op) {
-  for (int i = 0; i < std::max(1, threads); ++i) {
-    threads_.emplace_back([this, intra_op] { Serve(intra_op); });
-  }
+ForwardThreads::ForwardThreads(int threads, int intra_op) : intra_op_(intra_op) { Grow(std::max(1, threads)); }
+
+void ForwardThreads::Grow(int threads) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  while (static_cast<int>(threads_.size()) < threads) threads_.emplace_back([this] { Serve(); });
+}
+
+int ForwardThreads::size() {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return static_cast<int>(threads_.size());
 }
 
 ForwardThreads::~ForwardThreads() {
@@ -26,7 +32,7 @@ ForwardThreads::~ForwardThreads() {
     stopping_ = true;
   }
   queued_.notify_all();
-  for (std::thread& thread : threads_) thread.join();
+  for (std::thread& thread : threads_) thread.join();  // no Grow once destruction began
 }
 
 int ForwardThreads::CountFor(int intra_op) {
@@ -44,8 +50,8 @@ void ForwardThreads::Run(const std::function<void()>& work) {
   if (task.error) std::rethrow_exception(task.error);
 }
 
-void ForwardThreads::Serve(int intra_op) {
-  ThreadSettings::UseOnThisThread(intra_op);
+void ForwardThreads::Serve() {
+  ThreadSettings::UseOnThisThread(intra_op_);
   std::unique_lock<std::mutex> lock(mutex_);
   for (;;) {
     queued_.wait(lock, [&] { return stopping_ || !queue_.empty(); });

@@ -1,5 +1,6 @@
 #include "backends/pytorch/pytorch_backend.h"
 
+#include <algorithm>
 #include <mutex>
 
 #include "backends/pytorch/caching_cpu_allocator.h"
@@ -54,21 +55,31 @@ class PyTorchBackend : public Backend {
     pytorch::TorchOptions options;
     INFERD_RETURN_IF_ERROR(pytorch::ParseTorchOptions(spec.model_name, *spec.config, &options));
     threads_.Apply(spec.model_name, options.intra_op_threads, options.inter_op_threads);
-    return pytorch::PyTorchInstance::Create(spec, instance, options, ForwardThreads(), out);
+    return pytorch::PyTorchInstance::Create(spec, instance, options, ForwardThreads(InstanceCount(*spec.config)),
+                                            out);
   }
 
   pytorch::ThreadSettings& threads() { return threads_; }
 
  private:
-  // Started with the first instance, once the intra-op count is fixed.
-  std::shared_ptr<pytorch::ForwardThreads> ForwardThreads() {
+  static int InstanceCount(const inference::ModelConfig& config) {
+    int count = 0;
+    for (const auto& group : config.instance_group()) count += std::max(1, group.count());
+    return count;
+  }
+
+  // Started with the first instance, once the intra-op count is fixed; grown
+  // to the instance count of a model that has more instances than it has threads.
+  std::shared_ptr<pytorch::ForwardThreads> ForwardThreads(int model_instances) {
     std::lock_guard<std::mutex> lock(mutex_);
+    const int wanted = std::max(pytorch::ForwardThreads::CountFor(threads_.intra_op()), model_instances);
     if (!forward_threads_) {
-      const int intra_op = threads_.intra_op();
-      forward_threads_ =
-          std::make_shared<pytorch::ForwardThreads>(pytorch::ForwardThreads::CountFor(intra_op), intra_op);
-      LOG_INFO << "pytorch backend: forwards run on " << forward_threads_->size() << " thread(s)";
+      forward_threads_ = std::make_shared<pytorch::ForwardThreads>(wanted, threads_.intra_op());
+    } else if (forward_threads_->size() >= wanted) {
+      return forward_threads_;
     }
+    forward_threads_->Grow(wanted);
+    LOG_INFO << "pytorch backend: forwards run on " << forward_threads_->size() << " thread(s)";
     return forward_threads_;
   }
 
