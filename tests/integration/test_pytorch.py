@@ -4,6 +4,7 @@ case with classification; an ensemble mixing TorchScript and ONNX steps; bad mod
 and bad requests; the freeze-and-optimise option."""
 
 import os
+import re
 
 import numpy as np
 import pytest
@@ -152,6 +153,14 @@ def shared(tmp_path_factory, repo):
 @pytest.fixture
 def srv(shared):
     yield from serving.checked(shared)
+
+
+def test_forward_threads_cover_the_largest_instance_count(srv):
+    # Two instances of small_cnn run two forwards at once, beyond what fits on
+    # the cores (cores / 2 intra-op threads) on a small machine.
+    expected = max(2, (os.cpu_count() or 1) // 2)
+    counts = [int(n) for n in re.findall(r"pytorch backend: forwards run on (\d+) thread", srv.log())]
+    assert counts and counts[-1] == expected, srv.log()
 
 
 def test_small_cnn_matches_torch(srv, make_client):
