@@ -64,7 +64,8 @@ class Run:
                 rows[label][level] = self.perf(endpoint, model, protocol, level, window)
         return rows
 
-    def raw(self, model, batches):
-        """{batch: inferd_in_process row} for the model."""
+    def raw(self, model, batches, repo=None):
+        """{batch: inferd_in_process row} for the model (of the run's repository unless
+        `repo` names another one)."""
         self.say(f"  in process: {model}, batches {', '.join(map(str, batches))}")
-        return in_process(self.repo, model, batches, self.settings.raw_seconds, self.work_dir)
+        return in_process(repo or self.repo, model, batches, self.settings.raw_seconds, self.work_dir)

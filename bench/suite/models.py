@@ -164,6 +164,26 @@ def _make_resnet(repo, name, exported):
         os.link(exported[kind], target)
 
 
+def make_torch_thread_variants(repo, source_model_pt, counts):
+    """Writes `resnet50_torch_intra<N>` for each N of `counts`: the batched TorchScript
+    ResNet-50 (hard link to `source_model_pt`) with INTRA_OP_THREAD_COUNT N. Its own
+    repository: libtorch's thread counts are process-wide, fixed by the first model loaded."""
+    names = []
+    for count in counts:
+        name = f"resnet50_torch_intra{count}"
+        platform, filename = RESNET_PLATFORMS["torch"]
+        tensor_in, tensor_out = RESNET_TENSORS["torch"]
+        config = RESNET_BATCHED.format(name=name, platform=platform, input=tensor_in, output=tensor_out)
+        config += f'parameters {{ key: "INTRA_OP_THREAD_COUNT" value: {{ string_value: "{count}" }} }}\n'
+        _write(os.path.join(repo, name, "config.pbtxt"), config)
+        target = os.path.join(repo, name, "1", filename)
+        os.makedirs(os.path.dirname(target), exist_ok=True)
+        if not os.path.exists(target):
+            os.link(source_model_pt, target)
+        names.append(name)
+    return names
+
+
 def make(repo, names):
     """Writes the named models into repo."""
     exported = {}

@@ -1,6 +1,9 @@
 """ResNet-50 (ONNX and TorchScript) through inferd with and without dynamic batching,
 against the backend called in process at its best batch size."""
 
+import os
+
+from suite import models
 from suite.inferd_server import batch_sizes
 from suite.result import FamilyResult, Panel, Series, Table, Target, perf_cells, perf_point, rate, verdict
 
@@ -10,7 +13,23 @@ FRAMEWORKS = {"ONNX Runtime": ("resnet50_onnx", "resnet50_onnx_batched"),
               "libtorch (TorchScript)": ("resnet50_torch", "resnet50_torch_batched")}
 MODELS = [m for pair in FRAMEWORKS.values() for m in pair]
 SHARE = 0.95
+OTHER_INTRA_OP = (1, 4)  # the default is 2 (src/backends/pytorch/torch_threads.h)
 TARGET_LEVEL = 16
+
+
+def _torch_thread_rows(ctx, batched, default_row):
+    """Batch 1 in process with other intra-op thread counts than the default, for the docs'
+    choice of default (docs/backends/pytorch.md)."""
+    repo = os.path.join(ctx.work_dir, "torch_threads")
+    source = os.path.join(ctx.repo, batched, "1", "model.pt")
+    rows = []
+    for count, name in zip(OTHER_INTRA_OP, models.make_torch_thread_variants(repo, source, OTHER_INTRA_OP)):
+        row = ctx.raw(name, (1,), repo)[1]
+        versus = row["inferences_per_second"] / default_row["inferences_per_second"]
+        rows.append([f"libtorch in process, batch 1, {count} intra-op thread{'s' * (count > 1)}", "—",
+                     rate(row["inferences_per_second"]), "—", "—", f"{row['mean_us'] / 1000:.0f} per call",
+                     f"{versus:.0%} of batch 1 with 2", "—", "—"])
+    return rows
 
 
 def run(ctx):
@@ -24,6 +43,8 @@ def run(ctx):
             mark = " (best)" if batch == best_batch else ""
             table.append([f"{framework} in process, batch {batch}{mark}", "—", rate(row["inferences_per_second"]),
                           "—", "—", f"{row['mean_us'] / 1000:.0f} per call", "—", "—", "—"])
+        if framework.startswith("libtorch"):
+            table += _torch_thread_rows(ctx, batched, raw[1])
         inferd = ctx.inferd()
         rows = ctx.sweep({m: (inferd, m, "http") for m in (single, batched)}, levels, interval)
         for model in (single, batched):
@@ -46,5 +67,7 @@ def run(ctx):
              "TorchScript. `resnet50_*` run each request alone (max_batch_size 0); `resnet50_*_batched` have "
              "max_batch_size 16 and `dynamic_batching { }`. One instance, the backends' default threads. inferd-perf "
              "sends one image per request over HTTP with binary tensors. The raw rows are `inferd_in_process` on the "
-             "batched model: the same backend's Execute in a loop at each batch size, no server.")
+             "batched model: the same backend's Execute in a loop at each batch size, no server. The libtorch rows with "
+             "1 and 4 intra-op threads are the same batch 1 with INTRA_OP_THREAD_COUNT set (the default is 2), each "
+             "in a process of its own, since libtorch's thread counts are process-wide.")
     return FamilyResult(KEY, TITLE, about, [Table(columns, table)], targets, panels, notes)
