@@ -12,9 +12,9 @@
 // on the cores with the process-wide intra-op count (cores / intra-op, at
 // least one), or as many as the model with the most instances has, if more:
 // a model's N instances still run N forwards at once as configured (2
-// instances of ResNet-50 on 2 cores gave 17.9 img/s that way, 16.5 in turn),
-// while forwards of different models take turns beyond that, in arrival
-// order.
+// instances of ResNet-50 on 2 cores gave 17.0-17.9 img/s that way, 16.5 in
+// turn), while forwards of different models take turns beyond that, in
+// arrival order.
 //
 // Thread-safe. The destructor finishes the work handed over, then joins.
 #pragma once
