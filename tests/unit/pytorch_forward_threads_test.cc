@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <functional>
 #include <stdexcept>
 #include <thread>
 #include <vector>
@@ -16,6 +17,17 @@
 
 namespace inferd::pytorch {
 namespace {
+
+// Work that waits (at most 10 s) until `count` pieces of it have started:
+// they all finish promptly only if they run at once.
+std::function<void()> MeetingOf(int count, std::atomic<int>* arrived, std::atomic<int>* met) {
+  return [count, arrived, met] {
+    ++*arrived;
+    const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+    while (arrived->load() < count && std::chrono::steady_clock::now() < give_up) std::this_thread::yield();
+    if (arrived->load() >= count) ++*met;
+  };
+}
 
 TEST(ForwardThreads, CountFitsTheCores) {
   const int cores = static_cast<int>(std::thread::hardware_concurrency());
@@ -57,16 +69,12 @@ TEST(ForwardThreads, OneThreadRunsCallersInTurn) {
 
 TEST(ForwardThreads, TwoThreadsRunTwoCallersAtOnce) {
   ForwardThreads threads(2, 1);
-  std::atomic<int> arrived{0};
-  // Each piece of work waits for the other: this finishes only if both run at once.
-  auto meet = [&] {
-    ++arrived;
-    while (arrived.load() < 2) std::this_thread::yield();
-  };
+  std::atomic<int> arrived{0}, met{0};
+  auto meet = MeetingOf(2, &arrived, &met);
   std::thread other([&] { threads.Run(meet); });
   threads.Run(meet);
   other.join();
-  EXPECT_EQ(arrived.load(), 2);
+  EXPECT_EQ(met.load(), 2);
 }
 
 TEST(ForwardThreads, GrowAddsThreadsNeverRemovesThem) {
@@ -76,16 +84,13 @@ TEST(ForwardThreads, GrowAddsThreadsNeverRemovesThem) {
   EXPECT_EQ(threads.size(), 3);
   threads.Grow(2);
   EXPECT_EQ(threads.size(), 3);
-  std::atomic<int> arrived{0};
-  auto meet = [&] {  // finishes only if the three run at once
-    ++arrived;
-    while (arrived.load() < 3) std::this_thread::yield();
-  };
+  std::atomic<int> arrived{0}, met{0};
+  auto meet = MeetingOf(3, &arrived, &met);
   std::thread a([&] { threads.Run(meet); }), b([&] { threads.Run(meet); });
   threads.Run(meet);
   a.join();
   b.join();
-  EXPECT_EQ(arrived.load(), 3);
+  EXPECT_EQ(met.load(), 3);
 }
 
 TEST(ForwardThreads, AnExceptionReachesTheCaller) {
