@@ -5,14 +5,12 @@
 #include <algorithm>
 #include <cctype>
 #include <iostream>
-#include <thread>
+
+#include "core/usable_cores.h"
 
 namespace inferd {
 
-int DefaultHttpThreadCount() {
-  const unsigned cores = std::thread::hardware_concurrency();  // 0 when unknown
-  return static_cast<int>(std::clamp(cores, 1u, 8u));
-}
+int DefaultHttpThreadCount() { return std::min(UsableCores(), 8); }
 
 namespace {
 

@@ -10,9 +10,10 @@
 
 namespace inferd {
 
-// The default of --http-thread-count: one event loop per core, at most 8
-// (tritonserver's default). More loops than cores only add wake-ups: each
-// connection lives on one loop, and loops sharing a core take turns.
+// The default of --http-thread-count: one event loop per usable core (see
+// core/usable_cores.h), at most 8 (tritonserver's default). More loops than
+// cores only add wake-ups: each connection lives on one loop, and loops
+// sharing a core take turns.
 int DefaultHttpThreadCount();
 
 struct Options {

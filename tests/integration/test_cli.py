@@ -49,11 +49,17 @@ def test_help_lists_tritonserver_flags():
         assert flag in result.stdout
 
 
-def test_http_threads_default_to_one_per_core_up_to_eight():
+def test_http_threads_default_to_one_per_usable_core_up_to_eight():
     result = run("--help")
     default = re.search(r"--http-thread-count [^\n]*=(\d+)", result.stdout)
     assert default, result.stdout
-    assert int(default.group(1)) == min(os.cpu_count(), 8)
+    assert int(default.group(1)) == min(len(os.sched_getaffinity(0)), 8)
+
+
+def test_http_threads_follow_the_cpu_affinity():
+    result = subprocess.run(["taskset", "-c", str(min(os.sched_getaffinity(0))), binary_path(), "--help"],
+                            capture_output=True, text=True, timeout=30)
+    assert re.search(r"--http-thread-count [^\n]*=1\b", result.stdout), result.stdout
 
 
 def test_unreadable_repository_fails_start(tmp_path):

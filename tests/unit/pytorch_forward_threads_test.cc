@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "backends/pytorch/forward_threads.h"
+#include "core/usable_cores.h"
 
 namespace inferd::pytorch {
 namespace {
@@ -30,8 +31,8 @@ std::function<void()> MeetingOf(int count, std::atomic<int>* arrived, std::atomi
 }
 
 TEST(ForwardThreads, CountFitsTheCores) {
-  const int cores = static_cast<int>(std::thread::hardware_concurrency());
-  EXPECT_EQ(ForwardThreads::CountFor(1), std::max(1, cores));
+  const int cores = UsableCores();
+  EXPECT_EQ(ForwardThreads::CountFor(1), cores);
   EXPECT_EQ(ForwardThreads::CountFor(2), std::max(1, cores / 2));
   EXPECT_EQ(ForwardThreads::CountFor(cores + 1), 1);
 }

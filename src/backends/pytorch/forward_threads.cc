@@ -4,6 +4,7 @@
 #include <exception>
 
 #include "backends/pytorch/torch_threads.h"
+#include "core/usable_cores.h"
 
 namespace inferd::pytorch {
 
@@ -36,8 +37,7 @@ ForwardThreads::~ForwardThreads() {
 }
 
 int ForwardThreads::CountFor(int intra_op) {
-  const int cores = static_cast<int>(std::thread::hardware_concurrency());  // 0 when unknown
-  return std::max(1, cores / std::max(1, intra_op));
+  return std::max(1, UsableCores() / std::max(1, intra_op));
 }
 
 void ForwardThreads::Run(const std::function<void()>& work) {
