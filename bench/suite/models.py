@@ -148,15 +148,21 @@ def _export_resnet(kind, path):
             torch.jit.trace(model, example).save(path)
 
 
-def _make_resnet(repo, name, exported):
-    kind = "onnx" if "_onnx" in name else "torch"
+def _resnet_folder(repo, name, kind, template, extra_config=""):
+    """Writes the config of ResNet-50 model `name`; returns the path its model file goes to."""
     platform, filename = RESNET_PLATFORMS[kind]
-    template = RESNET_BATCHED if name.endswith("_batched") else RESNET_SINGLE
     tensor_in, tensor_out = RESNET_TENSORS[kind]
     _write(os.path.join(repo, name, "config.pbtxt"),
-           template.format(name=name, platform=platform, input=tensor_in, output=tensor_out))
+           template.format(name=name, platform=platform, input=tensor_in, output=tensor_out) + extra_config)
     target = os.path.join(repo, name, "1", filename)
     os.makedirs(os.path.dirname(target), exist_ok=True)
+    return target
+
+
+def _make_resnet(repo, name, exported):
+    kind = "onnx" if "_onnx" in name else "torch"
+    template = RESNET_BATCHED if name.endswith("_batched") else RESNET_SINGLE
+    target = _resnet_folder(repo, name, kind, template)
     if kind not in exported:
         _export_resnet(kind, target)
         exported[kind] = target
@@ -171,13 +177,8 @@ def make_torch_thread_variants(repo, source_model_pt, counts):
     names = []
     for count in counts:
         name = f"resnet50_torch_intra{count}"
-        platform, filename = RESNET_PLATFORMS["torch"]
-        tensor_in, tensor_out = RESNET_TENSORS["torch"]
-        config = RESNET_BATCHED.format(name=name, platform=platform, input=tensor_in, output=tensor_out)
-        config += f'parameters {{ key: "INTRA_OP_THREAD_COUNT" value: {{ string_value: "{count}" }} }}\n'
-        _write(os.path.join(repo, name, "config.pbtxt"), config)
-        target = os.path.join(repo, name, "1", filename)
-        os.makedirs(os.path.dirname(target), exist_ok=True)
+        parameter = f'parameters {{ key: "INTRA_OP_THREAD_COUNT" value: {{ string_value: "{count}" }} }}\n'
+        target = _resnet_folder(repo, name, "torch", RESNET_BATCHED, parameter)
         if not os.path.exists(target):
             os.link(source_model_pt, target)
         names.append(name)

@@ -83,7 +83,7 @@ ParseOutcome ParseOptions(int argc, char** argv, Options* options) {
   app.add_option("--http-address", options->http_address, "Address of the HTTP service");
   app.add_option("--http-port", options->http_port, "Port of the HTTP service")->check(CLI::Range(0, 65535));
   app.add_option("--http-thread-count", options->http_thread_count,
-                 "Threads serving HTTP (default: one per core, at most 8)")
+                 "Threads serving HTTP (default: one per usable core, at most 8)")
       ->check(CLI::Range(1, 256));
   app.add_option("--http-busy-poll-us", options->http_busy_poll_us,
                  "After answering, an idle HTTP thread polls for the next request this long before sleeping (0: never)")

@@ -148,7 +148,6 @@ Status PythonInstance::StartStub() {
     std::lock_guard<std::mutex> lock(mutex_);
     stub_ = std::move(stub);
     stub_alive_ = true;
-    stub_up_ = true;
     caller_saw_close_ = false;
     gone_reason_.clear();
   }
@@ -211,7 +210,6 @@ void PythonInstance::StopStub(bool finalize) {
   {
     std::lock_guard<std::mutex> lock(mutex_);
     stub_alive_ = false;  // from here the reader's end-of-stream is expected, not a crash
-    stub_up_ = false;
     orphans.swap(open_);
   }
   if (stub_) {
@@ -377,7 +375,6 @@ void PythonInstance::Abandon(const std::string& why) {
     std::lock_guard<std::mutex> lock(mutex_);
     if (!stub_alive_) return;  // a planned stop, or already abandoned
     stub_alive_ = false;
-    stub_up_ = false;
     gone_reason_ = why;
     reason = gone_reason_;
     failed.swap(open_);

@@ -44,7 +44,7 @@ class PythonInstance : public ModelInstance {
   // The stub does the work; any thread can ask it and wait for the answer.
   // Not while the stub is down: the next RunBatch restarts it and waits for
   // the model's initialize, which must not hold up a frontend thread.
-  bool RunsOnAnyThread() const override { return stub_up_.load(std::memory_order_relaxed); }
+  bool RunsOnAnyThread() const override { return stub_alive_.load(std::memory_order_relaxed); }
   // Asks the model's is_ready hook when it has one and the instance is idle.
   bool IsReady() override;
 
@@ -127,8 +127,8 @@ class PythonInstance : public ModelInstance {
   // kReaderPause after it.
   std::chrono::steady_clock::time_point last_call_end_{};
   static constexpr std::chrono::milliseconds kReaderPause{2};
-  bool stub_alive_ = false;
-  std::atomic<bool> stub_up_{false};  // stub_alive_, for RunsOnAnyThread without the lock
+  // Written with mutex_ held; atomic so that RunsOnAnyThread reads it without.
+  std::atomic<bool> stub_alive_{false};
   std::string gone_reason_;
   std::map<uint64_t, ResponseSink> open_;  // decoupled requests by handle
 };

@@ -73,12 +73,12 @@ class PyTorchBackend : public Backend {
   std::shared_ptr<pytorch::ForwardThreads> ForwardThreads(int model_instances) {
     std::lock_guard<std::mutex> lock(mutex_);
     const int wanted = std::max(pytorch::ForwardThreads::CountFor(threads_.intra_op()), model_instances);
+    if (forward_threads_ && forward_threads_->size() >= wanted) return forward_threads_;
     if (!forward_threads_) {
       forward_threads_ = std::make_shared<pytorch::ForwardThreads>(wanted, threads_.intra_op());
-    } else if (forward_threads_->size() >= wanted) {
-      return forward_threads_;
+    } else {
+      forward_threads_->Grow(wanted);
     }
-    forward_threads_->Grow(wanted);
     LOG_INFO << "pytorch backend: forwards run on " << forward_threads_->size() << " thread(s)";
     return forward_threads_;
   }
