@@ -6,6 +6,7 @@
 
 #include <poll.h>
 #include <sys/socket.h>
+#include <sys/time.h>
 #include <sys/uio.h>
 
 #include <algorithm>
@@ -96,9 +97,15 @@ struct HttpConnection::Impl {
       return Status::Error("cannot connect to " + Address() + ": " + ec.message());
     }
     socket.set_option(tcp::no_delay(true), ec);
-    // Exchanges use the socket directly (sendmsg, recv, poll for deadlines):
-    // a load generator's own cost per request should be as small as it can be.
-    socket.non_blocking(true, ec);
+    // Exchanges use the socket directly: a load generator's own cost per
+    // request should be as small as it can be. Sends never block (poll waits
+    // for room); a receive blocks in the kernel for at most the timeout
+    // (SO_RCVTIMEO), so waiting for a response costs one system call.
+    socket.non_blocking(false, ec);
+    timeval receive_timeout{};
+    receive_timeout.tv_sec = static_cast<time_t>(timeout.count() / 1000);
+    receive_timeout.tv_usec = static_cast<suseconds_t>(timeout.count() % 1000 * 1000);
+    setsockopt(socket.native_handle(), SOL_SOCKET, SO_RCVTIMEO, &receive_timeout, sizeof receive_timeout);
     connected = true;
     return Status::Ok();
   }
@@ -123,7 +130,7 @@ struct HttpConnection::Impl {
       msghdr message{};
       message.msg_iov = pieces.data() + first;
       message.msg_iovlen = std::min<size_t>(pieces.size() - first, IOV_MAX);
-      ssize_t sent = sendmsg(socket.native_handle(), &message, MSG_NOSIGNAL);
+      ssize_t sent = sendmsg(socket.native_handle(), &message, MSG_NOSIGNAL | MSG_DONTWAIT);
       if (sent < 0) {
         if (errno == EINTR) continue;
         if (errno != EAGAIN && errno != EWOULDBLOCK) return Fail(failure, std::string("failed: ") + strerror(errno));
@@ -154,6 +161,7 @@ struct HttpConnection::Impl {
         if (parser->is_done()) return true;
         if (used > 0 && buffer.size() > 0) continue;
       }
+      if (Clock::now() >= deadline) return Fail(failure, TimeoutFailure(*parser));
       auto space = buffer.prepare(64 * 1024);
       ssize_t got = recv(socket.native_handle(), space.data(), space.size(), 0);
       if (got > 0) {
@@ -165,15 +173,16 @@ struct HttpConnection::Impl {
         if (!ec && parser->is_done()) return true;
         return Fail(failure, "reading the response from " + Address() + " failed: the server closed the connection");
       } else if (errno == EAGAIN || errno == EWOULDBLOCK) {
-        if (!Await(POLLIN, deadline)) {
-          return Fail(failure, parser->got_some() ? "the response from " + Address() + " did not arrive within " +
-                                                        TimeoutText()
-                                                  : "no response from " + Address() + " within " + TimeoutText());
-        }
+        return Fail(failure, TimeoutFailure(*parser));  // SO_RCVTIMEO passed
       } else if (errno != EINTR) {
         return Fail(failure, "reading the response from " + Address() + " failed: " + strerror(errno));
       }
     }
+  }
+
+  std::string TimeoutFailure(const http::response_parser<http::string_body>& parser) const {
+    return parser.got_some() ? "the response from " + Address() + " did not arrive within " + TimeoutText()
+                             : "no response from " + Address() + " within " + TimeoutText();
   }
 
   static bool Fail(std::string* failure, std::string message) {
