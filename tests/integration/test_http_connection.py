@@ -1,7 +1,8 @@
 """How the HTTP server reads requests off a connection and writes replies.
 
 Raw sockets, so the bytes on the wire are under the test's control: requests
-sent together in one write, a request dribbled a few bytes at a time, a large
+sent together in one write (answered inline, or from another thread, or
+followed by a malformed one), a request dribbled a few bytes at a time, a large
 body in pieces, Expect: 100-continue, a half-closed connection, Connection:
 close, and a reply larger than the socket buffers for a client that reads it
 late.
@@ -66,6 +67,43 @@ def test_requests_sent_together_are_answered_in_order(server):
             assert status == 200, body
             assert_sum(body, scale)
         assert left == b""
+
+
+def small_cnn_request(value):
+    """small_cnn goes through its dynamic batcher's queue: answered from another thread."""
+    body = json.dumps({"inputs": [{"name": "input", "datatype": "FP32", "shape": [1, 3, 16, 16],
+                                   "data": [value] * 768}]}).encode()
+    return (b"POST /v2/models/small_cnn/infer HTTP/1.1\r\nHost: x\r\n"
+            b"Content-Length: " + str(len(body)).encode() + b"\r\n\r\n", body)
+
+
+def test_requests_sent_together_wait_for_an_answer_from_another_thread(server):
+    requests = [small_cnn_request(0.5), infer_request(2), small_cnn_request(-0.5)]
+    with connect(server) as sock:
+        sock.sendall(b"".join(part for request in requests for part in request))
+        left = b""
+        replies = []
+        for _ in requests:
+            status, _, body, left = read_reply(sock, left)
+            assert status == 200, body
+            replies.append(json.loads(body))
+    assert [reply["model_name"] for reply in replies] == ["small_cnn", "add_sub_fp32", "small_cnn"]
+    assert replies[0]["outputs"][0]["data"] != replies[2]["outputs"][0]["data"]
+    assert_sum(json.dumps(replies[1]).encode(), 2)
+
+
+def test_malformed_request_after_a_good_one_gets_400_and_the_connection_ends(server, http):
+    with connect(server) as sock:
+        sock.sendall(b"".join(infer_request(3)) + b"GARBAGE / HTTP/9\r\n\r\n")
+        status, _, body, left = read_reply(sock)
+        assert status == 200, body
+        assert_sum(body, 3)
+        status, headers, body, left = read_reply(sock, left)
+        assert status == 400
+        assert json.loads(body) == {"error": "malformed HTTP request: bad version"}
+        assert headers[b"connection"].lower() == b"close"
+        assert left == b"" and sock.recv(1) == b""
+    assert http.get(server.url + "/v2/health/ready").status_code == 200
 
 
 def test_request_arriving_a_few_bytes_at_a_time(server):
