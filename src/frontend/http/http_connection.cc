@@ -48,7 +48,8 @@ constexpr size_t kFirstRead = 4096;
 
 class Connection : public std::enable_shared_from_this<Connection> {
  public:
-  Connection(tcp::socket socket, const HttpConnectionContext& context) : socket_(std::move(socket)), context_(context) {}
+  Connection(tcp::socket socket, const HttpConnectionContext& context)
+      : socket_(std::move(socket)), context_(context) {}
 
   void Start() {
     beast::error_code ignored;
@@ -194,7 +195,9 @@ class Connection : public std::enable_shared_from_this<Connection> {
     pieces.reserve(2 + reply_.blobs.size());
     pieces.push_back({head_.data(), head_.size()});
     if (!reply_.body.empty()) pieces.push_back({reply_.body.data(), reply_.body.size()});
-    for (const auto& blob : reply_.blobs) pieces.push_back({const_cast<char*>(reinterpret_cast<const char*>(blob.data())), blob.size()});
+    for (const auto& blob : reply_.blobs) {
+      pieces.push_back({const_cast<char*>(reinterpret_cast<const char*>(blob.data())), blob.size()});
+    }
     Send(std::move(pieces), keep_alive_ ? AfterSend::kNextRequest : AfterSend::kClose);
   }
 
