@@ -105,7 +105,11 @@ struct HttpConnection::Impl {
     timeval receive_timeout{};
     receive_timeout.tv_sec = static_cast<time_t>(timeout.count() / 1000);
     receive_timeout.tv_usec = static_cast<suseconds_t>(timeout.count() % 1000 * 1000);
-    setsockopt(socket.native_handle(), SOL_SOCKET, SO_RCVTIMEO, &receive_timeout, sizeof receive_timeout);
+    if (setsockopt(socket.native_handle(), SOL_SOCKET, SO_RCVTIMEO, &receive_timeout, sizeof receive_timeout) != 0) {
+      std::string why = strerror(errno);
+      Close();
+      return Status::Error("cannot set the receive timeout on the connection to " + Address() + ": " + why);
+    }
     connected = true;
     return Status::Ok();
   }

@@ -3,9 +3,9 @@
 #include <CLI/CLI.hpp>
 
 #include <algorithm>
-#include <cctype>
 #include <iostream>
 
+#include "core/ascii.h"
 #include "core/usable_cores.h"
 
 namespace inferd {
@@ -46,7 +46,7 @@ bool AddMetricsConfig(const std::string& text, Options* options, std::string* er
   size_t equals = text.find('=');
   std::string key = text.substr(0, equals);
   std::string value = equals == std::string::npos ? "" : text.substr(equals + 1);
-  std::transform(value.begin(), value.end(), value.begin(), [](unsigned char c) { return std::tolower(c); });
+  value = LowerAscii(value);
   if (key != "counter_latencies") {
     *error = "--metrics-config: unknown or unsupported key '" + key + "' (supported: counter_latencies=<bool>)";
     return false;

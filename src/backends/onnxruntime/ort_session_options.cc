@@ -1,8 +1,8 @@
 #include "backends/onnxruntime/ort_session_options.h"
 
-#include <algorithm>
-#include <cctype>
 #include <charconv>
+
+#include "core/ascii.h"
 
 namespace inferd::ort {
 namespace {
@@ -56,9 +56,7 @@ GraphOptimization GraphLevel(const inference::ModelConfig& config) {
 }  // namespace
 
 bool ParseBoolParameter(const std::string& text, bool* value) {
-  std::string lower(text);
-  std::transform(lower.begin(), lower.end(), lower.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  const std::string lower = LowerAscii(text);
   if (lower == "1" || lower == "true" || lower == "on") {
     *value = true;
     return true;

@@ -55,7 +55,7 @@ class PyTorchBackend : public Backend {
     pytorch::TorchOptions options;
     INFERD_RETURN_IF_ERROR(pytorch::ParseTorchOptions(spec.model_name, *spec.config, &options));
     threads_.Apply(spec.model_name, options.intra_op_threads, options.inter_op_threads);
-    return pytorch::PyTorchInstance::Create(spec, instance, options, ForwardThreads(InstanceCount(*spec.config)),
+    return pytorch::PyTorchInstance::Create(spec, instance, options, SharedForwardThreads(InstanceCount(*spec.config)),
                                             out);
   }
 
@@ -70,7 +70,7 @@ class PyTorchBackend : public Backend {
 
   // Started with the first instance, once the intra-op count is fixed; grown
   // to the instance count of a model that has more instances than it has threads.
-  std::shared_ptr<pytorch::ForwardThreads> ForwardThreads(int model_instances) {
+  std::shared_ptr<pytorch::ForwardThreads> SharedForwardThreads(int model_instances) {
     std::lock_guard<std::mutex> lock(mutex_);
     const int wanted = std::max(pytorch::ForwardThreads::CountFor(threads_.intra_op()), model_instances);
     if (forward_threads_ && forward_threads_->size() >= wanted) return forward_threads_;

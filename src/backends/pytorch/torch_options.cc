@@ -1,17 +1,11 @@
 #include "backends/pytorch/torch_options.h"
 
-#include <algorithm>
-#include <cctype>
 #include <charconv>
+
+#include "core/ascii.h"
 
 namespace inferd::pytorch {
 namespace {
-
-std::string Lower(std::string text) {
-  std::transform(text.begin(), text.end(), text.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return text;
-}
 
 const std::string* Find(const inference::ModelConfig& config, const std::string& key) {
   auto it = config.parameters().find(key);
@@ -28,7 +22,7 @@ Status ReadBool(const std::string& model_name, const inference::ModelConfig& con
                 const std::string& key, std::optional<bool>* out) {
   const std::string* value = Find(config, key);
   if (value == nullptr) return Status::Ok();
-  const std::string lower = Lower(*value);
+  const std::string lower = LowerAscii(*value);
   if (lower == "true" || lower == "1" || lower == "yes" || lower == "on") {
     *out = true;
   } else if (lower == "false" || lower == "0" || lower == "no" || lower == "off") {

@@ -2,9 +2,10 @@
 
 #include <zlib.h>
 
-#include <algorithm>
 #include <cctype>
 #include <cstdlib>
+
+#include "core/ascii.h"
 
 namespace inferd {
 namespace {
@@ -12,13 +13,11 @@ namespace {
 // zlib's windowBits: 15 = zlib-wrapped deflate, +16 = gzip wrapper.
 int WindowBits(Encoding encoding) { return encoding == Encoding::kGzip ? 15 + 16 : 15; }
 
-std::string Trim(std::string_view text) {
+std::string TrimmedLower(std::string_view text) {
   size_t begin = 0, end = text.size();
   while (begin < end && std::isspace(static_cast<unsigned char>(text[begin]))) ++begin;
   while (end > begin && std::isspace(static_cast<unsigned char>(text[end - 1]))) --end;
-  std::string out(text.substr(begin, end - begin));
-  std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return std::tolower(c); });
-  return out;
+  return LowerAscii(text.substr(begin, end - begin));
 }
 
 }  // namespace
@@ -33,7 +32,7 @@ const char* EncodingName(Encoding encoding) {
 }
 
 Status ParseContentEncoding(std::string_view header, Encoding* encoding) {
-  std::string value = Trim(header);
+  std::string value = TrimmedLower(header);
   if (value.empty() || value == "identity") *encoding = Encoding::kIdentity;
   else if (value == "gzip") *encoding = Encoding::kGzip;
   else if (value == "deflate") *encoding = Encoding::kDeflate;
@@ -50,10 +49,10 @@ Encoding NegotiateResponseEncoding(std::string_view accept_encoding) {
     std::string_view item = accept_encoding.substr(start, comma == std::string_view::npos ? std::string_view::npos
                                                                                           : comma - start);
     size_t semicolon = item.find(';');
-    std::string token = Trim(item.substr(0, semicolon));
+    std::string token = TrimmedLower(item.substr(0, semicolon));
     double q = 1.0;
     if (semicolon != std::string_view::npos) {
-      std::string param = Trim(item.substr(semicolon + 1));
+      std::string param = TrimmedLower(item.substr(semicolon + 1));
       if (param.rfind("q=", 0) != 0) q = 0;
       else {
         char* end = nullptr;

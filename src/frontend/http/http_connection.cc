@@ -15,6 +15,8 @@
 #include <string>
 #include <vector>
 
+#include "core/ascii.h"
+
 namespace inferd {
 namespace {
 
@@ -22,12 +24,6 @@ namespace beast = boost::beast;
 namespace http = beast::http;
 namespace net = boost::asio;
 using tcp = net::ip::tcp;
-
-std::string Lower(std::string_view text) {
-  std::string out(text);
-  std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return std::tolower(c); });
-  return out;
-}
 
 // Serialises the status line and headers; the body follows as buffers.
 std::string ResponseHead(const HttpReply& reply, size_t content_length, bool keep_alive) {
@@ -123,7 +119,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
 
   bool ExpectsContinue() const {
     auto expect = parser_->get().find(http::field::expect);
-    return expect != parser_->get().end() && Lower(expect->value()) == "100-continue";
+    return expect != parser_->get().end() && beast::iequals(expect->value(), "100-continue");
   }
 
   // The client closed its side.
@@ -166,7 +162,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
     request.method = std::string(message.method_string());
     std::string_view target = message.target();
     request.path = std::string(target.substr(0, target.find('?')));
-    for (const auto& field : message) request.headers[Lower(field.name_string())] = std::string(field.value());
+    for (const auto& field : message) request.headers[LowerAscii(field.name_string())] = std::string(field.value());
     request.body = std::make_shared<const std::string>(std::move(message.body()));
     parser_.reset();
     ++*context_.answering;
