@@ -47,14 +47,11 @@ class Batch:
         """Sends one `response` message (decoupled mode)."""
         outgoing = wire.Outgoing(self._rt.output_segments)
         try:
-            if response is None:
-                message = {}  # the flags-only final: no outputs key at all
-            else:
-                message = outgoing.response(response, self.requested[index])
-            message["type"] = "response"
-            message["request"] = self.handles[index]
-            message["final"] = final
-            self._rt.channel.send(message, outgoing.buffers)
+            text = '{"type":"response","request":%d,"final":%s' % (
+                self.handles[index], "true" if final else "false")
+            if response is not None:  # the flags-only final has no outputs key at all
+                text += "," + outgoing.response_fields(response, self.requested[index])
+            self._rt.channel.send(text + "}", outgoing.buffers)
         except BaseException:
             outgoing.discard()
             raise

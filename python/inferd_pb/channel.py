@@ -25,7 +25,7 @@ import time
 _PREFIX = struct.Struct("<II")
 # Reused encoder/decoder objects: about twice as fast per message as json.dumps/loads
 # (no per-call setup, no circular-reference bookkeeping, no bytes encoding detection).
-_dumps = json.JSONEncoder(separators=(",", ":"), check_circular=False).encode
+encode_json = json.JSONEncoder(separators=(",", ":"), check_circular=False).encode
 _decode = json.JSONDecoder().raw_decode
 _MAX_IOV = 512  # stay well below the kernel's IOV_MAX for sendmsg
 # How long a reader that finds nothing to read polls before it blocks. The server's next
@@ -52,8 +52,10 @@ class Channel:
     # --- sending ----------------------------------------------------------------------
 
     def send(self, header, buffers=()):
-        """Sends one frame: `header` (a dict) and a blob made of the bytes-like `buffers`."""
-        encoded = _dumps(header).encode("utf-8")
+        """Sends one frame: `header` (a dict, or its JSON text as a str) and a blob made of
+        the bytes-like `buffers`."""
+        text = header if isinstance(header, str) else encode_json(header)
+        encoded = text.encode("utf-8")
         blob_size = 0
         for buf in buffers:
             blob_size += memoryview(buf).nbytes
@@ -66,18 +68,22 @@ class Channel:
                 for buf in buffers:
                     self._sock.sendall(buf)
             else:
-                self._send_vector([first, *buffers])
+                pieces = [first, *buffers]
+                sent = self._sock.sendmsg(pieces)
+                if sent < len(first) + blob_size:
+                    self._send_rest(pieces, sent)
 
-    def _send_vector(self, buffers):
-        """sendmsg with a list of buffers, resuming after partial writes."""
-        pending = [memoryview(b).cast("B") for b in buffers if memoryview(b).nbytes]
+    def _send_rest(self, pieces, sent):
+        """Finishes a sendmsg that wrote only `sent` bytes of `pieces`."""
+        pending = [memoryview(p).cast("B") for p in pieces if memoryview(p).nbytes]
         while pending:
-            sent = self._sock.sendmsg(pending)
             while pending and sent >= len(pending[0]):
                 sent -= len(pending[0])
                 pending.pop(0)
             if sent:
                 pending[0] = pending[0][sent:]
+            if pending:
+                sent = self._sock.sendmsg(pending)
 
     # --- receiving --------------------------------------------------------------------
 
@@ -114,23 +120,24 @@ class Channel:
 
     def _wait(self, take):
         cond = self._cond
-        while True:
-            with cond:
-                while True:
-                    message = take()
-                    if message is not None:
-                        return message
-                    if self._closed:
-                        raise ChannelClosed("the server closed the connection")
-                    if not self._reading:
-                        self._reading = True
-                        break
+        with cond:
+            while True:
+                message = take()
+                if message is not None:
+                    return message
+                if self._closed:
+                    raise ChannelClosed("the server closed the connection")
+                if self._reading:
                     cond.wait()
-            frame = None
-            try:
-                frame = self._read_frame()
-            finally:
-                with cond:
+                    continue
+                # Read one frame with the lock released, then file it and look again.
+                self._reading = True
+                cond.release()
+                frame = None
+                try:
+                    frame = self._read_frame()
+                finally:
+                    cond.acquire()
                     self._reading = False
                     if frame is None:
                         self._closed = True
@@ -156,19 +163,13 @@ class Channel:
     def _read_frame(self):
         """One frame as (header dict, blob bytearray), or None at end of stream."""
         try:
-            receive = self._receiver.read_into
-            prefix = bytearray(_PREFIX.size)
-            if not receive(memoryview(prefix)):
-                return None
-            header_size, blob_size = _PREFIX.unpack(prefix)
-            raw_header = bytearray(header_size)
-            blob = bytearray(blob_size)
-            if not receive(memoryview(raw_header)) or not receive(memoryview(blob)):
-                return None
+            frame = self._receiver.frame()
         except OSError:
             return None
-        header, _ = _decode(raw_header.decode("utf-8"))
-        return header, blob
+        if frame is None:
+            return None
+        text, blob = frame
+        return _decode(text)[0], blob
 
     def close(self):
         with self._cond:
@@ -192,6 +193,48 @@ class _Receiver:
         self._poller = select.poll()
         self._poller.register(sock, select.POLLIN)
         self._spin = spin_seconds
+
+    def frame(self):
+        """The next frame as (header text, blob bytearray); None if the stream ends first.
+
+        A frame already in the buffer (the usual small one) costs no read at all."""
+        buffer = self._buffer
+        if self._end - self._start < _PREFIX.size:
+            if not self._fill(_PREFIX.size):
+                return None
+        header_size, blob_size = _PREFIX.unpack_from(buffer, self._start)
+        self._start += _PREFIX.size
+        if header_size <= len(buffer) - _PREFIX.size:
+            if self._end - self._start < header_size and not self._fill(header_size):
+                return None
+            start = self._start
+            self._start = start + header_size
+            text = str(buffer[start:start + header_size], "utf-8")
+        else:
+            raw = bytearray(header_size)
+            if not self.read_into(memoryview(raw)):
+                return None
+            text = raw.decode("utf-8")
+        blob = bytearray(blob_size)
+        if blob_size and not self.read_into(memoryview(blob)):
+            return None
+        return text, blob
+
+    def _fill(self, size):
+        """Makes at least `size` (<= the buffer's size) bytes buffered; False if the stream
+        ends first."""
+        buffer = self._buffer
+        if len(buffer) - self._start < size:  # move what is left to the front
+            left = self._end - self._start
+            buffer[:left] = bytes(buffer[self._start:self._end])
+            self._start, self._end = 0, left
+        while self._end - self._start < size:
+            self._await_data()
+            count = self._sock.recv_into(buffer[self._end:])
+            if count == 0:
+                return False
+            self._end += count
+        return True
 
     def read_into(self, out):
         """Fills the memoryview `out` from the stream; False if it ends first."""

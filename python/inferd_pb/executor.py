@@ -83,7 +83,7 @@ class Executor:
             return
         try:
             result = self._model.execute(requests)
-            if inspect.isawaitable(result):
+            if type(result) is not list and inspect.isawaitable(result):
                 if self._decoupled:
                     self._schedule_decoupled(batch, result)
                     self._done()
@@ -172,14 +172,15 @@ class Executor:
         bodies = []
         for index, response in enumerate(responses):
             try:
-                bodies.append(outgoing.response(response, batch.requested[index]))
+                bodies.append(outgoing.response_fields(response, batch.requested[index]))
             except Exception as error:
                 message = self._prefix + describe_exception(error)
-                bodies.append({"outputs": [], "parameters": None,
-                               "error": TritonError(message).to_wire()})
-        message = {"type": "execute_done", "responses": bodies}
+                bodies.append('"outputs":[],"parameters":null,"error":' +
+                              wire.encode_json(TritonError(message).to_wire()))
+        text = '{"type":"execute_done","responses":[%s]}' % ",".join(
+            ["{" + body + "}" for body in bodies])
         try:
-            self._rt.channel.send(message, outgoing.buffers)
+            self._rt.channel.send(text, outgoing.buffers)
         except BaseException:
             outgoing.discard()
             raise

@@ -80,17 +80,21 @@ class InferenceRequest:
     def __init__(self, request_id="", correlation_id=0, inputs=_REQUIRED,
                  requested_output_names=_REQUIRED, model_name=_REQUIRED, model_version=-1,
                  flags=0, timeout=0, preferred_memory=None, trace=None, parameters=None):
-        for name, value in (("inputs", inputs), ("requested_output_names",
-                            requested_output_names), ("model_name", model_name)):
-            if value is _REQUIRED:
-                raise TypeError(f"InferenceRequest() missing required argument '{name}'")
+        if (inputs is _REQUIRED or requested_output_names is _REQUIRED
+                or model_name is _REQUIRED):
+            for name, value in (("inputs", inputs), ("requested_output_names",
+                                requested_output_names), ("model_name", model_name)):
+                if value is _REQUIRED:
+                    raise TypeError(f"InferenceRequest() missing required argument '{name}'")
         if not isinstance(model_name, str) or not model_name:
             raise TritonModelException("InferenceRequest model_name must be a non-empty str")
-        if not all(isinstance(t, Tensor) for t in inputs):
-            raise TritonModelException("InferenceRequest inputs must be a list of Tensor")
-        if not all(isinstance(n, str) for n in requested_output_names):
-            raise TritonModelException(
-                "InferenceRequest requested_output_names must be a list of str")
+        for tensor in inputs:
+            if not isinstance(tensor, Tensor):
+                raise TritonModelException("InferenceRequest inputs must be a list of Tensor")
+        for name in requested_output_names:
+            if not isinstance(name, str):
+                raise TritonModelException(
+                    "InferenceRequest requested_output_names must be a list of str")
         if not isinstance(correlation_id, (int, str)):
             raise TritonModelException("InferenceRequest correlation_id must be int or str")
         self._inputs = list(inputs)
@@ -99,16 +103,15 @@ class InferenceRequest:
         self._correlation_id = correlation_id
         self._flags = int(flags)
         self._timeout = int(timeout)
-        # Kept as JSON text, what parameters() returns; no parameters (the common BLS
-        # case) skip the encoding here and the decoding in exec().
+        # Kept as JSON text: what parameters() returns and what exec() sends.
         checked = check_parameters(parameters, "InferenceRequest")
         self._parameters = json.dumps(checked) if checked else _NO_PARAMETERS
         self._sender = None
         self._release_flags = 0
         self._model_name = model_name
         self._model_version = int(model_version)
-        self._preferred_memory = preferred_memory or PreferredMemory()
-        self._trace = trace or InferenceTrace()
+        self._preferred_memory = preferred_memory
+        self._trace = trace
 
     @classmethod
     def _from_server(cls, obj, inputs, sender):
@@ -199,24 +202,18 @@ class InferenceRequest:
         bls_id = rt.next_id()
         outgoing = wire.Outgoing(rt.output_segments)
         try:
-            inputs = [outgoing.tensor(t) for t in self._inputs]
-            header = {
-                "type": "bls",
-                "bls_id": bls_id,
-                "decoupled": bool(decoupled),
-                "request": {
-                    "model_name": self._model_name,
-                    "model_version": self._model_version,
-                    "id": self._request_id,
-                    "inputs": inputs,
-                    "requested_output_names": self._requested,
-                    "parameters": ({} if self._parameters == _NO_PARAMETERS
-                                   else json.loads(self._parameters)),
-                    "correlation_id": self._correlation_id,
-                    "flags": self._flags,
-                    "timeout": self._timeout,
-                },
-            }
+            correlation_id = self._correlation_id
+            header = (
+                '{"type":"bls","bls_id":%d,"decoupled":%s,"request":{"model_name":%s,'
+                '"model_version":%d,"id":%s,"inputs":[%s],"requested_output_names":%s,'
+                '"parameters":%s,"correlation_id":%s,"flags":%d,"timeout":%d}}' % (
+                    bls_id, "true" if decoupled else "false", wire.json_string(self._model_name),
+                    self._model_version, wire.json_string(self._request_id),
+                    ",".join(map(outgoing.tensor, self._inputs)),
+                    wire.json_string_list(self._requested), self._parameters,
+                    wire.json_string(correlation_id) if isinstance(correlation_id, str)
+                    else "%d" % correlation_id,
+                    self._flags, self._timeout))
             rt.channel.expect("bls_result", bls_id)
             try:
                 rt.channel.send(header, outgoing.buffers)
@@ -289,7 +286,8 @@ class ResponseIterator:
     def _single(self):
         """The one response of a non-decoupled call: the first with outputs or an error."""
         chosen = None
-        for response in self:
+        while not self._done:
+            response = self.__next__()
             if chosen is None or (not chosen._outputs and chosen._error is None):
                 chosen = response
         return chosen or _error_response("the BLS call returned no response")

@@ -5,18 +5,36 @@ frame's blob): no copy for fixed-size types; BYTES are decoded into object array
 Outgoing tensors are collected per message by `Outgoing`: up to INLINE_LIMIT bytes they
 go into the frame's blob as views of the model's arrays (copied only by the socket
 write); larger ones get their own new shared memory segment.
+
+`Outgoing` writes its JSON as text from templates: for these small fixed-shape objects
+that is about four times faster than json's encoder, which pays a generic dispatch per
+dict and list (see channel.Channel.send, which takes such text as is).
 """
 
+import json
 import math
 
 import numpy as np
 
 from . import bytes_codec, dtypes, shm
+from .channel import encode_json
 from .errors import TritonError
 from .response import InferenceResponse
 from .tensor import Tensor
 
 INLINE_LIMIT = 64 * 1024
+
+json_string = json.encoder.encode_basestring_ascii  # a str as JSON text, quotes included
+
+
+def json_int_list(values):
+    """A sequence of ints as JSON text."""
+    return "[" + ",".join(map(str, values)) + "]"
+
+
+def json_string_list(values):
+    """A sequence of str as JSON text."""
+    return "[" + ",".join(map(json_string, values)) + "]"
 
 
 def decode_tensor(desc, blob, input_segment=None):
@@ -75,7 +93,7 @@ class Outgoing:
         self._segments = segments
 
     def tensor(self, tensor):
-        """Protocol description of `tensor`, its data placed inline or in a new segment."""
+        """JSON text describing `tensor`, its data placed inline or in a new segment."""
         array = tensor._array
         if tensor._dtype == dtypes.TYPE_STRING:
             data = bytes_codec.encode(array)
@@ -85,31 +103,31 @@ class Outgoing:
         if size > INLINE_LIMIT:
             segment = self._segments.create(data)
             self.created.append(segment)
-            where = {"shm": segment, "offset": 0, "size": size}
+            where = '{"shm":%s,"offset":0,"size":%d}' % (json_string(segment), size)
         else:
-            where = {"inline": [self.size, size]}
+            where = '{"inline":[%d,%d]}' % (self.size, size)
             if size:
                 self.buffers.append(data)
                 self.size += size
-        return {
-            "name": tensor._name,
-            "datatype": dtypes.ENUM_TO_KSERVE[tensor._dtype],
-            "shape": list(array.shape),
-            "data": where,
-        }
+        return '{"name":%s,"datatype":"%s","shape":%s,"data":%s}' % (
+            json_string(tensor._name), dtypes.ENUM_TO_KSERVE[tensor._dtype],
+            json_int_list(array.shape), where)
 
-    def response(self, response, requested=None):
-        """Protocol form of an InferenceResponse. With `requested` (a set of names) other
-        outputs are dropped; an error response carries no outputs."""
+    def response_fields(self, response, requested=None):
+        """The fields of an InferenceResponse's protocol form as JSON text, without the
+        enclosing braces (`"outputs":[...],"parameters":...,"error":...`). With
+        `requested` (a set of names) other outputs are dropped; an error response carries
+        no outputs."""
+        parameters = encode_json(response._parameters) if response._parameters else "null"
         error = response._error
         if error is not None:
-            return {"outputs": [], "parameters": response._parameters or None,
-                    "error": error.to_wire()}
+            return '"outputs":[],"parameters":%s,"error":%s' % (
+                parameters, encode_json(error.to_wire()))
+        outputs = response._outputs
         if requested:
-            outputs = [self.tensor(t) for t in response._outputs if t._name in requested]
-        else:
-            outputs = [self.tensor(t) for t in response._outputs]
-        return {"outputs": outputs, "parameters": response._parameters or None, "error": None}
+            outputs = [t for t in outputs if t._name in requested]
+        return '"outputs":[%s],"parameters":%s,"error":null' % (
+            ",".join(map(self.tensor, outputs)), parameters)
 
     def discard(self):
         """Removes the segments created so far (the message will not be sent)."""

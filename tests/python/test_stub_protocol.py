@@ -380,6 +380,50 @@ def test_bls_exec_round_trip(server, tmp_path):
     server.finalize()
 
 
+BLS_FIELDS_MODEL = """
+    import numpy as np
+    import triton_python_backend_utils as pb_utils
+
+    class TritonPythonModel:
+        def execute(self, requests):
+            correlation = "seq-\u00e9\\"7" if requests[0].request_id() == "str" else 12
+            bls = pb_utils.InferenceRequest(
+                model_name="m\u00fcnchen \\"q\\"", model_version=3,
+                request_id="id \\"quoted\\" \u2603", correlation_id=correlation,
+                flags=1, timeout=250,
+                inputs=[pb_utils.Tensor("X \u00e9", np.arange(6, dtype=np.int16).reshape(2, 3)),
+                        pb_utils.Tensor("EMPTY", np.zeros((0, 4), np.float32))],
+                requested_output_names=["Y", "Z \u00e9"])
+            result = bls.exec()
+            return [pb_utils.InferenceResponse(error=result.error())]
+"""
+
+
+@pytest.mark.parametrize("kind", ["str", "int"])
+def test_bls_request_carries_every_field(server, tmp_path, kind):
+    server.init(model(tmp_path, BLS_FIELDS_MODEL))
+    execute(server, request_entry([], request_id=kind))
+    header, blob = server.recv()
+    assert header["type"] == "bls" and header["decoupled"] is False
+    request = header["request"]
+    assert request["model_name"] == 'm\u00fcnchen "q"'
+    assert request["model_version"] == 3
+    assert request["id"] == 'id "quoted" \u2603'
+    assert request["correlation_id"] == ('seq-\u00e9"7' if kind == "str" else 12)
+    assert (request["flags"], request["timeout"]) == (1, 250)
+    assert request["requested_output_names"] == ["Y", "Z \u00e9"]
+    assert request["parameters"] == {}
+    x, empty = request["inputs"]
+    assert (x["name"], x["datatype"], x["shape"]) == ("X \u00e9", "INT16", [2, 3])
+    np.testing.assert_array_equal(server.tensor(x, blob).reshape(2, 3),
+                                  np.arange(6, dtype=np.int16).reshape(2, 3))
+    assert (empty["name"], empty["shape"], empty["data"]["inline"][1]) == ("EMPTY", [0, 4], 0)
+    bls_result(server, header["bls_id"], error={"message": "m", "code": "UNAVAILABLE"})
+    header, _ = server.recv()
+    assert header["responses"][0]["error"] == {"message": "m", "code": "UNAVAILABLE"}
+    server.finalize()
+
+
 def test_bls_decoupled_iterator(server, tmp_path):
     server.init(model(tmp_path, BLS_MODEL))
     execute(server, request_entry(server.place_inputs({"IN": np.ones(1, np.float32)}),

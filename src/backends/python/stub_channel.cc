@@ -18,18 +18,28 @@ namespace {
 // Frames above this are refused: a stub never needs more (large data goes via shm).
 constexpr uint32_t kMaxFramePart = 1u << 30;
 
-Status ReadExactly(int fd, char* out, size_t size) {
-  while (size > 0) {
-    ssize_t n = read(fd, out, size);
+// Fills the pieces in order from the socket, reading into all of them at once.
+Status ReadExactly(int fd, iovec* pieces, int count) {
+  for (;;) {
+    while (count > 0 && pieces->iov_len == 0) {  // filled, or empty to begin with
+      ++pieces;
+      --count;
+    }
+    if (count == 0) return Status::Ok();
+    ssize_t n = readv(fd, pieces, count);
     if (n == 0) return Status::Unavailable("the Python stub closed its connection");
     if (n < 0) {
       if (errno == EINTR) continue;
       return Status::Unavailable(std::string("reading from the Python stub failed: ") + std::strerror(errno));
     }
-    out += n;
-    size -= static_cast<size_t>(n);
+    for (auto left = static_cast<size_t>(n); left > 0; ++pieces, --count) {
+      const size_t taken = std::min(left, pieces->iov_len);
+      pieces->iov_base = static_cast<char*>(pieces->iov_base) + taken;
+      pieces->iov_len -= taken;
+      left -= taken;
+      if (pieces->iov_len > 0) break;  // a piece filled in part: read into it again
+    }
   }
-  return Status::Ok();
 }
 
 }  // namespace
@@ -94,16 +104,20 @@ bool StubChannel::WaitReadable(int timeout_ms, std::chrono::microseconds spin) {
 }
 
 Status StubChannel::Receive(Frame* frame) {
+  // Two reads per frame: its lengths, then header and blob together. Reading
+  // no further than the frame keeps the next one in the socket, where the
+  // poll of whichever thread reads next will see it.
   uint32_t lengths[2];
-  INFERD_RETURN_IF_ERROR(ReadExactly(fd_, reinterpret_cast<char*>(lengths), sizeof(lengths)));
+  iovec prefix{lengths, sizeof(lengths)};
+  INFERD_RETURN_IF_ERROR(ReadExactly(fd_, &prefix, 1));
   if (lengths[0] > kMaxFramePart || lengths[1] > kMaxFramePart) {
     return Status::Internal("the Python stub sent a frame of " + std::to_string(lengths[0]) + " + " +
                             std::to_string(lengths[1]) + " bytes, larger than allowed");
   }
   frame->header.resize(lengths[0]);
-  INFERD_RETURN_IF_ERROR(ReadExactly(fd_, frame->header.data(), lengths[0]));
   std::string blob(lengths[1], '\0');
-  INFERD_RETURN_IF_ERROR(ReadExactly(fd_, blob.data(), lengths[1]));
+  iovec rest[2] = {{frame->header.data(), lengths[0]}, {blob.data(), lengths[1]}};
+  INFERD_RETURN_IF_ERROR(ReadExactly(fd_, rest, 2));
   frame->blob = Buffer::FromString(std::move(blob));
   return Status::Ok();
 }
