@@ -16,7 +16,6 @@ still gets its answer, because the waiting thread reads it itself.
 import collections
 import json
 import os
-import select
 import socket
 import struct
 import threading
@@ -28,7 +27,7 @@ _PREFIX = struct.Struct("<II")
 encode_json = json.JSONEncoder(separators=(",", ":"), check_circular=False).encode
 _decode = json.JSONDecoder().raw_decode
 _MAX_IOV = 512  # stay well below the kernel's IOV_MAX for sendmsg
-# How long a reader that finds nothing to read polls before it blocks. The server's next
+# How long a reader that finds nothing to read keeps trying before it blocks. The server's next
 # request usually follows an answer within tens of microseconds; catching it awake spares
 # the wake-up of a sleeping process, which costs about as much on a virtual machine.
 _SPIN_SECONDS = 100e-6
@@ -182,16 +181,15 @@ class Channel:
 
 
 class _Receiver:
-    """Reads the socket through its own buffer, so that it knows when nothing is buffered
-    and can poll the socket for a short while before a read that would block."""
+    """Reads the socket through its own buffer: a small frame usually arrives whole in one
+    read, and a read that finds the socket empty retries for a short while before it
+    blocks."""
 
     def __init__(self, sock, spin_seconds):
         self._sock = sock
         self._buffer = memoryview(bytearray(1 << 16))
         self._start = 0  # buffered bytes not yet handed out: [_start, _end)
         self._end = 0
-        self._poller = select.poll()
-        self._poller.register(sock, select.POLLIN)
         self._spin = spin_seconds
 
     def frame(self):
@@ -229,8 +227,7 @@ class _Receiver:
             buffer[:left] = bytes(buffer[self._start:self._end])
             self._start, self._end = 0, left
         while self._end - self._start < size:
-            self._await_data()
-            count = self._sock.recv_into(buffer[self._end:])
+            count = self._receive(buffer[self._end:])
             if count == 0:
                 return False
             self._end += count
@@ -243,14 +240,13 @@ class _Receiver:
         out[:got] = self._buffer[self._start:self._start + got]
         self._start += got
         while got < size:
-            self._await_data()
             if size - got >= len(self._buffer):  # large: straight into `out`
-                count = self._sock.recv_into(out[got:])
+                count = self._receive(out[got:])
                 if count == 0:
                     return False
                 got += count
                 continue
-            count = self._sock.recv_into(self._buffer)
+            count = self._receive(self._buffer)
             if count == 0:
                 return False
             take = min(count, size - got)
@@ -259,9 +255,18 @@ class _Receiver:
             self._start, self._end = take, count
         return True
 
-    def _await_data(self):
+    def _receive(self, view):
+        """recv_into `view`. While the socket stays empty it retries without blocking for
+        the spin time, yielding the core between tries, and only then blocks."""
+        try:
+            return self._sock.recv_into(view, 0, socket.MSG_DONTWAIT)
+        except BlockingIOError:
+            pass
         deadline = time.perf_counter() + self._spin
         while time.perf_counter() < deadline:
-            if self._poller.poll(0):
-                return
             os.sched_yield()
+            try:
+                return self._sock.recv_into(view, 0, socket.MSG_DONTWAIT)
+            except BlockingIOError:
+                pass
+        return self._sock.recv_into(view)
