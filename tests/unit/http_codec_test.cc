@@ -5,6 +5,7 @@
 
 #include "frontend/http/bounded_json.h"
 #include "frontend/http/compression.h"
+#include "frontend/http/http_message.h"
 #include "frontend/http/infer_request_reader.h"
 #include "frontend/http/infer_response_writer.h"
 
@@ -89,6 +90,15 @@ TEST(InferRequestReader, RawBinaryBodyFeedsTheSingleInput) {
   ASSERT_TRUE(ReadHttpInferRequest(body, size_t{0}, OneInputModel(inference::TYPE_FP32, {2, -1}, 8), &parsed).ok());
   EXPECT_EQ(parsed.request->inputs[0].shape, (Shape{1, 2, 2}));
   EXPECT_TRUE(parsed.output_encoding.default_binary);
+}
+
+TEST(HttpRequest, HeaderLookupTakesTheLastOfARepeatedName) {
+  HttpRequest request;
+  request.headers = {{"content-type", "application/json"}, {"accept-encoding", "gzip"},
+                     {"accept-encoding", "deflate"}};
+  EXPECT_EQ(request.Header("content-type").value_or("-"), "application/json");
+  EXPECT_EQ(request.Header("accept-encoding").value_or("-"), "deflate");
+  EXPECT_FALSE(request.Header("content-encoding").has_value());
 }
 
 TEST(BoundedJson, RefusesDeepNesting) {
