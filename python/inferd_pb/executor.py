@@ -175,8 +175,8 @@ class Executor:
                 bodies.append(outgoing.response_fields(response, batch.requested[index]))
             except Exception as error:
                 message = self._prefix + describe_exception(error)
-                bodies.append('"outputs":[],"parameters":null,"error":' +
-                              wire.encode_json(TritonError(message).to_wire()))
+                bodies.append(outgoing.response_fields(
+                    InferenceResponse._wrap([], TritonError(message), {})))
         text = '{"type":"execute_done","responses":[%s]}' % ",".join(
             ["{" + body + "}" for body in bodies])
         try:

@@ -12,6 +12,8 @@
 #include <climits>
 #include <cstring>
 
+#include "core/partial_io.h"
+
 namespace inferd {
 namespace {
 
@@ -19,27 +21,17 @@ namespace {
 constexpr uint32_t kMaxFramePart = 1u << 30;
 
 // Fills the pieces in order from the socket, reading into all of them at once.
-Status ReadExactly(int fd, iovec* pieces, int count) {
-  for (;;) {
-    while (count > 0 && pieces->iov_len == 0) {  // filled, or empty to begin with
-      ++pieces;
-      --count;
-    }
-    if (count == 0) return Status::Ok();
-    ssize_t n = readv(fd, pieces, count);
+Status ReadExactly(int fd, iovec* pieces, size_t count) {
+  for (size_t first = SkipHandled(pieces, count, 0, 0); first < count;) {
+    ssize_t n = readv(fd, pieces + first, static_cast<int>(count - first));
     if (n == 0) return Status::Unavailable("the Python stub closed its connection");
     if (n < 0) {
       if (errno == EINTR) continue;
       return Status::Unavailable(std::string("reading from the Python stub failed: ") + std::strerror(errno));
     }
-    for (auto left = static_cast<size_t>(n); left > 0; ++pieces, --count) {
-      const size_t taken = std::min(left, pieces->iov_len);
-      pieces->iov_base = static_cast<char*>(pieces->iov_base) + taken;
-      pieces->iov_len -= taken;
-      left -= taken;
-      if (pieces->iov_len > 0) break;  // a piece filled in part: read into it again
-    }
+    first = SkipHandled(pieces, count, first, static_cast<size_t>(n));
   }
+  return Status::Ok();
 }
 
 }  // namespace
@@ -71,18 +63,7 @@ Status StubChannel::Send(std::string_view header, const std::vector<Buffer>& blo
       if (errno == EINTR) continue;
       return Status::Unavailable(std::string("writing to the Python stub failed: ") + std::strerror(errno));
     }
-    // Skip what was written, possibly part of a piece.
-    size_t left = static_cast<size_t>(sent);
-    while (left > 0 && index < pieces.size()) {
-      if (left >= pieces[index].iov_len) {
-        left -= pieces[index].iov_len;
-        ++index;
-      } else {
-        pieces[index].iov_base = static_cast<char*>(pieces[index].iov_base) + left;
-        pieces[index].iov_len -= left;
-        left = 0;
-      }
-    }
+    index = SkipHandled(pieces.data(), pieces.size(), index, static_cast<size_t>(sent));
   }
   return Status::Ok();
 }

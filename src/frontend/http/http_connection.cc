@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "core/ascii.h"
+#include "core/partial_io.h"
 
 namespace inferd {
 namespace {
@@ -225,20 +226,9 @@ class Connection : public std::enable_shared_from_this<Connection> {
         }
         return Sent(false);
       }
-      Advance(static_cast<size_t>(sent));
+      next_piece_ = SkipHandled(pending_.data(), pending_.size(), next_piece_, static_cast<size_t>(sent));
     }
     Sent(true);
-  }
-
-  void Advance(size_t sent) {
-    while (sent > 0 && next_piece_ < pending_.size()) {
-      iovec& piece = pending_[next_piece_];
-      size_t step = std::min(sent, piece.iov_len);
-      piece.iov_base = static_cast<char*>(piece.iov_base) + step;
-      piece.iov_len -= step;
-      sent -= step;
-      if (piece.iov_len == 0) ++next_piece_;
-    }
   }
 
   void Sent(bool ok) {
