@@ -11,7 +11,7 @@ ORT_DIR="$ROOT/third_party/onnxruntime"
 DEB_PACKAGES=(
   build-essential cmake ninja-build ccache pkg-config
   libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler
-  libboost-dev rapidjson-dev zlib1g-dev libcli11-dev libgtest-dev
+  libboost-dev rapidjson-dev zlib1g-dev libcli11-dev libgtest-dev libnghttp2-dev
   python3-pytest python3-requests python3-numpy python3-torch python3-onnx
   python3-grpcio python3-protobuf python3-opencv python3-prometheus-client
   python3-dev pybind11-dev libtorch-dev

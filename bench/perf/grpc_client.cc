@@ -1,69 +1,48 @@
 #include "perf/grpc_client.h"
 
-#include <grpcpp/grpcpp.h>
-
 #include <chrono>
-#include <climits>
+#include <memory>
+#include <string>
+#include <string_view>
 
 #include "grpc_service.grpc.pb.h"
 #include "perf/clock.h"
+#include "perf/grpc_channel.h"
 
 namespace inferd::perf {
 namespace {
 
-std::string StatusText(const grpc::Status& status) {
-  static const char* const kCodes[] = {"OK",
-                                       "CANCELLED",
-                                       "UNKNOWN",
-                                       "INVALID_ARGUMENT",
-                                       "DEADLINE_EXCEEDED",
-                                       "NOT_FOUND",
-                                       "ALREADY_EXISTS",
-                                       "PERMISSION_DENIED",
-                                       "RESOURCE_EXHAUSTED",
-                                       "FAILED_PRECONDITION",
-                                       "ABORTED",
-                                       "OUT_OF_RANGE",
-                                       "UNIMPLEMENTED",
-                                       "INTERNAL",
-                                       "UNAVAILABLE",
-                                       "DATA_LOSS",
-                                       "UNAUTHENTICATED"};
-  int code = static_cast<int>(status.error_code());
-  std::string name = code >= 0 && code <= 16 ? kCodes[code] : std::to_string(code);
-  return name + ": " + status.error_message();
+// "/inference.GRPCInferenceService/<method>"
+std::string MethodPath(std::string_view method) {
+  return "/" + std::string(inference::GRPCInferenceService::service_full_name()) + "/" + std::string(method);
 }
 
-// Each channel gets subchannels of its own, so every worker has its own
-// connection instead of sharing one.
-std::shared_ptr<grpc::Channel> NewChannel(const ClientOptions& options) {
-  grpc::ChannelArguments arguments;
-  arguments.SetMaxSendMessageSize(INT_MAX);
-  arguments.SetMaxReceiveMessageSize(INT_MAX);
-  arguments.SetInt(GRPC_ARG_USE_LOCAL_SUBCHANNEL_POOL, 1);
-  return grpc::CreateCustomChannel(options.host + ":" + options.port, grpc::InsecureChannelCredentials(), arguments);
+std::shared_ptr<GrpcChannel> NewChannel(const ClientOptions& options) {
+  return std::make_shared<GrpcChannel>(options.host, options.port, std::chrono::milliseconds(options.timeout_ms));
 }
 
-void SetDeadline(const ClientOptions& options, grpc::ClientContext* context) {
-  context->set_deadline(std::chrono::system_clock::now() + std::chrono::milliseconds(options.timeout_ms));
-}
-
-Status CallError(const ClientOptions& options, const char* rpc, const grpc::Status& status) {
-  if (status.error_code() == grpc::StatusCode::DEADLINE_EXCEEDED) {
-    return Status::Error(std::string(rpc) + " to " + options.host + ":" + options.port + " got no answer within " +
-                         std::to_string(options.timeout_ms) + " ms (--timeout)");
+// One unary call of `rpc`: an error names the call, and a gRPC error status
+// its code and message.
+Status Unary(GrpcChannel* channel, std::string_view rpc, const google::protobuf::MessageLite& request,
+             std::string* serialized, google::protobuf::MessageLite* response, HttpExchangeTiming* timing = nullptr) {
+  serialized->clear();
+  request.AppendToString(serialized);
+  GrpcReply reply;
+  Status status = channel->Call(MethodPath(rpc), *serialized, &reply, timing);
+  if (!status.ok()) return Status::Error(std::string(rpc) + ": " + status.message());
+  if (reply.status != 0) {
+    return Status::Error(std::string(rpc) + " failed: " + GrpcCodeName(reply.status) + ": " + reply.message);
   }
-  if (status.error_code() == grpc::StatusCode::UNAVAILABLE) {
-    return Status::Error(std::string(rpc) + " cannot reach " + options.host + ":" + options.port + " over gRPC: " +
-                         StatusText(status));
+  if (!response->ParseFromString(reply.body)) {
+    return Status::Error(std::string(rpc) + ": the answer from " + channel->Address() + " is not a valid " +
+                         response->GetTypeName());
   }
-  return Status::Error(std::string(rpc) + " failed: " + StatusText(status));
+  return Status::Ok();
 }
 
 class GrpcInferClient : public InferClient {
  public:
-  explicit GrpcInferClient(const ClientOptions& options)
-      : options_(options), stub_(inference::GRPCInferenceService::NewStub(NewChannel(options))) {}
+  explicit GrpcInferClient(const ClientOptions& options) : options_(options), channel_(NewChannel(options)) {}
 
   Status Infer(const InferPayload& payload, RequestTiming* timing) override {
     timing->start_ns = NowNs();
@@ -78,16 +57,13 @@ class GrpcInferClient : public InferClient {
       for (int64_t d : input.shape) tensor->add_shape(d);
       request_.add_raw_input_contents(input.data);
     }
-    int64_t built = NowNs();
-    timing->send_ns = built - timing->start_ns;
-    grpc::ClientContext context;
-    SetDeadline(options_, &context);
+    HttpExchangeTiming exchange;
     response_.Clear();
-    grpc::Status result = stub_->ModelInfer(&context, request_, &response_);
-    int64_t answered = NowNs();
-    Status status = result.ok() ? Check() : CallError(options_, "ModelInfer", result);
+    Status status = Unary(channel_.get(), "ModelInfer", request_, &serialized_, &response_, &exchange);
+    if (status.ok()) status = Check();
     timing->end_ns = NowNs();
-    timing->recv_ns = timing->end_ns - answered;
+    timing->send_ns = exchange.written_ns ? exchange.written_ns - timing->start_ns : 0;
+    timing->recv_ns = exchange.first_byte_ns ? timing->end_ns - exchange.first_byte_ns : 0;
     return status;
   }
 
@@ -106,19 +82,19 @@ class GrpcInferClient : public InferClient {
   }
 
   const ClientOptions options_;
-  std::unique_ptr<inference::GRPCInferenceService::Stub> stub_;
+  std::shared_ptr<GrpcChannel> channel_;
   inference::ModelInferRequest request_;
   inference::ModelInferResponse response_;
+  std::string serialized_;
 };
 
 class GrpcServerClient : public ServerClient {
  public:
-  explicit GrpcServerClient(const ClientOptions& options)
-      : options_(options), stub_(inference::GRPCInferenceService::NewStub(NewChannel(options))) {}
+  explicit GrpcServerClient(const ClientOptions& options) : options_(options), channel_(NewChannel(options)) {}
 
   Status ServerExtensions(std::vector<std::string>* extensions) override {
     inference::ServerMetadataResponse response;
-    Status s = Unary("ServerMetadata", &Stub::ServerMetadata, inference::ServerMetadataRequest(), &response);
+    Status s = Call("ServerMetadata", inference::ServerMetadataRequest(), &response);
     if (!s.ok()) return s;
     extensions->assign(response.extensions().begin(), response.extensions().end());
     return Status::Ok();
@@ -129,13 +105,13 @@ class GrpcServerClient : public ServerClient {
     config_request.set_name(options_.model);
     config_request.set_version(options_.version);
     inference::ModelConfigResponse config;
-    if (Status s = Unary("ModelConfig", &Stub::ModelConfig, config_request, &config); !s.ok()) return s;
+    if (Status s = Call("ModelConfig", config_request, &config); !s.ok()) return s;
 
     inference::ModelMetadataRequest metadata_request;
     metadata_request.set_name(options_.model);
     metadata_request.set_version(options_.version);
     inference::ModelMetadataResponse metadata;
-    if (Status s = Unary("ModelMetadata", &Stub::ModelMetadata, metadata_request, &metadata); !s.ok()) return s;
+    if (Status s = Call("ModelMetadata", metadata_request, &metadata); !s.ok()) return s;
 
     model->name = options_.model;
     model->version = options_.version;
@@ -157,7 +133,7 @@ class GrpcServerClient : public ServerClient {
     request.set_name(options_.model);
     request.set_version(options_.version);
     inference::ModelStatisticsResponse response;
-    if (Status s = Unary("ModelStatistics", &Stub::ModelStatistics, request, &response); !s.ok()) return s;
+    if (Status s = Call("ModelStatistics", request, &response); !s.ok()) return s;
     ModelStatsSnapshot sum;
     bool found = false;
     auto add = [](StatDuration* sum, const inference::StatisticDuration& d) {
@@ -188,19 +164,14 @@ class GrpcServerClient : public ServerClient {
   std::unique_ptr<InferClient> NewInferClient() override { return std::make_unique<GrpcInferClient>(options_); }
 
  private:
-  using Stub = inference::GRPCInferenceService::Stub;
-
-  // One unary call with the configured deadline; a failure names the call.
-  template <typename Method, typename Request, typename Response>
-  Status Unary(const char* name, Method method, const Request& request, Response* response) {
-    grpc::ClientContext context;
-    SetDeadline(options_, &context);
-    grpc::Status status = (stub_.get()->*method)(&context, request, response);
-    return status.ok() ? Status::Ok() : CallError(options_, name, status);
+  Status Call(std::string_view rpc, const google::protobuf::MessageLite& request,
+              google::protobuf::MessageLite* response) {
+    return Unary(channel_.get(), rpc, request, &serialized_, response);
   }
 
   const ClientOptions options_;
-  std::unique_ptr<inference::GRPCInferenceService::Stub> stub_;
+  std::shared_ptr<GrpcChannel> channel_;
+  std::string serialized_;
 };
 
 }  // namespace

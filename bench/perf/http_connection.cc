@@ -1,30 +1,23 @@
 #include "perf/http_connection.h"
 
-#include <boost/asio.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 
-#include <poll.h>
-#include <sys/socket.h>
-#include <sys/time.h>
 #include <sys/uio.h>
 
 #include <algorithm>
 #include <cerrno>
-#include <climits>
 #include <cstring>
 #include <limits>
-#include <optional>
 
 #include "perf/clock.h"
+#include "perf/tcp_socket.h"
 
 namespace inferd::perf {
 namespace {
 
 namespace beast = boost::beast;
 namespace http = beast::http;
-namespace net = boost::asio;
-using tcp = net::ip::tcp;
 using boost::system::error_code;
 
 std::string Lower(std::string_view text) {
@@ -36,119 +29,20 @@ std::string Lower(std::string_view text) {
 }  // namespace
 
 struct HttpConnection::Impl {
-  std::string host, port;
-  std::chrono::milliseconds timeout;
-  net::io_context io;
-  tcp::resolver resolver{io};
-  tcp::socket socket{io};
+  TcpSocket socket;
   beast::flat_buffer buffer;
-  bool connected = false;
   int exchanges = 0;  // completed on the current connection
 
-  std::string Address() const { return host + ":" + port; }
+  Impl(std::string host, std::string port, std::chrono::milliseconds timeout)
+      : socket(std::move(host), std::move(port), timeout) {}
+
+  std::string Address() const { return socket.Address(); }
+  std::string TimeoutText() const { return socket.TimeoutText(); }
 
   void Close() {
-    error_code ignored;
-    resolver.cancel();
-    socket.shutdown(tcp::socket::shutdown_both, ignored);
-    socket.close(ignored);
+    socket.Close();
     buffer.clear();
-    connected = false;
     exchanges = 0;
-  }
-
-  // Runs the operation started by `start` (which must call its argument on
-  // completion) until it completes or `deadline` passes. On the deadline the
-  // connection is closed, which ends the operation. Returns false on timeout.
-  template <typename Start>
-  bool Run(Clock::time_point deadline, error_code* ec, Start start) {
-    bool done = false;
-    io.restart();
-    start([&](error_code result) {
-      done = true;
-      *ec = result;
-    });
-    while (!done && io.run_one_until(deadline) > 0) {
-    }
-    if (done) return true;
-    Close();
-    io.restart();
-    io.run();  // delivers the aborted operation's completion
-    return false;
-  }
-
-  Status Connect(Clock::time_point deadline) {
-    error_code ec;
-    tcp::resolver::results_type endpoints;
-    bool finished = Run(deadline, &ec, [&](auto complete) {
-      resolver.async_resolve(host, port, [&, complete](error_code e, tcp::resolver::results_type results) {
-        endpoints = std::move(results);
-        complete(e);
-      });
-    });
-    if (!finished) return Status::Error("cannot resolve '" + host + "' within " + TimeoutText());
-    if (ec) return Status::Error("cannot resolve '" + host + "': " + ec.message());
-    finished = Run(deadline, &ec, [&](auto complete) {
-      net::async_connect(socket, endpoints, [complete](error_code e, const tcp::endpoint&) { complete(e); });
-    });
-    if (!finished) return Status::Error("cannot connect to " + Address() + " within " + TimeoutText());
-    if (ec) {
-      Close();
-      return Status::Error("cannot connect to " + Address() + ": " + ec.message());
-    }
-    socket.set_option(tcp::no_delay(true), ec);
-    // Exchanges use the socket directly: a load generator's own cost per
-    // request should be as small as it can be. Sends never block (poll waits
-    // for room); a receive blocks in the kernel for at most the timeout
-    // (SO_RCVTIMEO), so waiting for a response costs one system call.
-    socket.non_blocking(false, ec);
-    timeval receive_timeout{};
-    receive_timeout.tv_sec = static_cast<time_t>(timeout.count() / 1000);
-    receive_timeout.tv_usec = static_cast<suseconds_t>(timeout.count() % 1000 * 1000);
-    if (setsockopt(socket.native_handle(), SOL_SOCKET, SO_RCVTIMEO, &receive_timeout, sizeof receive_timeout) != 0) {
-      std::string why = strerror(errno);
-      Close();
-      return Status::Error("cannot set the receive timeout on the connection to " + Address() + ": " + why);
-    }
-    connected = true;
-    return Status::Ok();
-  }
-
-  std::string TimeoutText() const { return std::to_string(timeout.count()) + " ms (--timeout)"; }
-
-  // Waits until the socket is ready for `events` or the deadline passes.
-  bool Await(short events, Clock::time_point deadline) {
-    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now()).count();
-    pollfd wait{socket.native_handle(), events, 0};
-    int ready;
-    do {
-      ready = poll(&wait, 1, static_cast<int>(std::max<int64_t>(0, left)));
-    } while (ready < 0 && errno == EINTR);
-    return ready > 0;
-  }
-
-  // Writes every piece with sendmsg straight from the caller's memory.
-  bool WriteAll(std::vector<iovec> pieces, Clock::time_point deadline, std::string* failure) {
-    size_t first = 0;
-    while (first < pieces.size()) {
-      msghdr message{};
-      message.msg_iov = pieces.data() + first;
-      message.msg_iovlen = std::min<size_t>(pieces.size() - first, IOV_MAX);
-      ssize_t sent = sendmsg(socket.native_handle(), &message, MSG_NOSIGNAL | MSG_DONTWAIT);
-      if (sent < 0) {
-        if (errno == EINTR) continue;
-        if (errno != EAGAIN && errno != EWOULDBLOCK) return Fail(failure, std::string("failed: ") + strerror(errno));
-        if (!Await(POLLOUT, deadline)) return Fail(failure, "took longer than " + TimeoutText());
-        continue;
-      }
-      auto left = static_cast<size_t>(sent);
-      while (first < pieces.size() && left >= pieces[first].iov_len) left -= pieces[first++].iov_len;
-      if (left > 0) {
-        pieces[first].iov_base = static_cast<char*>(pieces[first].iov_base) + left;
-        pieces[first].iov_len -= left;
-      }
-    }
-    return true;
   }
 
   // Reads until `parser` has the whole response, feeding it what arrives.
@@ -167,7 +61,7 @@ struct HttpConnection::Impl {
       }
       if (Clock::now() >= deadline) return Fail(failure, TimeoutFailure(*parser));
       auto space = buffer.prepare(64 * 1024);
-      ssize_t got = recv(socket.native_handle(), space.data(), space.size(), 0);
+      ssize_t got = socket.Receive(space.data(), space.size());
       if (got > 0) {
         if (timing->first_byte_ns == 0) timing->first_byte_ns = NowNs();
         buffer.commit(static_cast<size_t>(got));
@@ -199,8 +93,8 @@ struct HttpConnection::Impl {
   Status Attempt(const std::string& head, const std::vector<std::string_view>& body, Clock::time_point deadline,
                  HttpResponse* response, HttpExchangeTiming* timing, bool* retry) {
     *retry = false;
-    if (!connected) {
-      Status status = Connect(deadline);
+    if (!socket.connected()) {
+      Status status = socket.Connect(deadline);
       if (!status.ok()) return status;
     }
     const bool reused = exchanges > 0;
@@ -209,7 +103,7 @@ struct HttpConnection::Impl {
     pieces.push_back({const_cast<char*>(head.data()), head.size()});
     for (std::string_view part : body) pieces.push_back({const_cast<char*>(part.data()), part.size()});
     std::string failure;
-    if (!WriteAll(std::move(pieces), deadline, &failure)) {
+    if (!socket.WriteAll(std::move(pieces), deadline, &failure)) {
       Close();
       *retry = reused;
       return Status::Error("sending to " + Address() + " " + failure);
@@ -239,11 +133,7 @@ struct HttpConnection::Impl {
 };
 
 HttpConnection::HttpConnection(std::string host, std::string port, std::chrono::milliseconds timeout)
-    : impl_(std::make_unique<Impl>()) {
-  impl_->host = std::move(host);
-  impl_->port = std::move(port);
-  impl_->timeout = timeout;
-}
+    : impl_(std::make_unique<Impl>(std::move(host), std::move(port), timeout)) {}
 
 HttpConnection::~HttpConnection() { impl_->Close(); }
 
@@ -257,9 +147,8 @@ Status HttpConnection::Exchange(std::string_view method, std::string_view target
   for (std::string_view part : body) length += part.size();
   std::string head;
   head.reserve(256);
-  const bool v6 = impl_->host.find(':') != std::string::npos;
   head.append(method).append(" ").append(target).append(" HTTP/1.1\r\nHost: ");
-  head.append(v6 ? "[" + impl_->host + "]" : impl_->host).append(":").append(impl_->port).append("\r\n");
+  head.append(impl_->socket.Authority()).append("\r\n");
   for (const auto& [name, value] : headers) head.append(name).append(": ").append(value).append("\r\n");
   if (length > 0 || method == "POST") head.append("Content-Length: ").append(std::to_string(length)).append("\r\n");
   head.append("\r\n");
@@ -267,7 +156,7 @@ Status HttpConnection::Exchange(std::string_view method, std::string_view target
   if (!timing) timing = &ignored;
   Status status;
   for (int attempt = 0; attempt < 2; ++attempt) {
-    auto deadline = Clock::now() + impl_->timeout;
+    auto deadline = Clock::now() + impl_->socket.timeout();
     bool retry = false;
     status = impl_->Attempt(head, body, deadline, response, timing, &retry);
     if (status.ok() || !retry) break;
