@@ -126,8 +126,18 @@ class Outgoing:
         outputs = response._outputs
         if requested:
             outputs = [t for t in outputs if t._name in requested]
-        return '"outputs":[%s],"parameters":%s,"error":null' % (
-            ",".join(map(self.tensor, outputs)), parameters)
+        created, buffers, size = len(self.created), len(self.buffers), self.size
+        try:
+            return '"outputs":[%s],"parameters":%s,"error":null' % (
+                ",".join(map(self.tensor, outputs)), parameters)
+        except BaseException:
+            # Nothing of a response that cannot be sent stays in the message: its
+            # segments would have no reader to remove them.
+            for segment in self.created[created:]:
+                shm.unlink(segment)
+            del self.created[created:], self.buffers[buffers:]
+            self.size = size
+            raise
 
     def discard(self):
         """Removes the segments created so far (the message will not be sent)."""
