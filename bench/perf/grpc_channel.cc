@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <charconv>
 #include <cstring>
 #include <vector>
 
@@ -87,7 +88,10 @@ struct GrpcChannel::Impl {
   int http_status = 0;
   bool has_grpc_status = false;
   GrpcReply* reply = nullptr;
-  bool any_byte = false;
+  HttpExchangeTiming* timing = nullptr;
+  bool any_byte = false;        // the server sent something since the call began
+  bool answer_started = false;  // a header of the call's answer arrived
+  int64_t received_ns = 0;      // when the last read returned
 
   Impl(std::string host, std::string port, std::chrono::milliseconds timeout)
       : socket(std::move(host), std::move(port), timeout) {
@@ -146,7 +150,7 @@ struct GrpcChannel::Impl {
   }
 
   // Reads once and hands nghttp2 what arrived.
-  bool ReadOnce(Clock::time_point deadline, HttpExchangeTiming* timing) {
+  bool ReadOnce(Clock::time_point deadline) {
     if (Clock::now() >= deadline) return Fail(NoAnswer());
     ssize_t got = socket.Receive(incoming.data(), incoming.size());
     if (got == 0 && calls == 0 && !any_byte) return Fail(NotHttp2("it closed the connection without answering"));
@@ -156,7 +160,7 @@ struct GrpcChannel::Impl {
       if (errno == EAGAIN || errno == EWOULDBLOCK) return Fail(NoAnswer());  // SO_RCVTIMEO passed
       return Fail("reading from " + socket.Address() + " failed: " + strerror(errno));
     }
-    if (!any_byte) timing->first_byte_ns = NowNs();
+    received_ns = NowNs();
     any_byte = true;
     ssize_t used = nghttp2_session_mem_recv(session, incoming.data(), static_cast<size_t>(got));
     if (used < 0) return Fail(NotHttp2(nghttp2_strerror(static_cast<int>(used))));
@@ -168,7 +172,7 @@ struct GrpcChannel::Impl {
   }
 
   std::string NoAnswer() const {
-    return (any_byte ? "the answer from " : "no answer from ") + socket.Address() + " within " +
+    return (answer_started ? "the answer from " : "no answer from ") + socket.Address() + " within " +
            socket.TimeoutText();
   }
 
@@ -178,8 +182,8 @@ struct GrpcChannel::Impl {
   }
 
   // One attempt; `*retry` tells whether it failed on a reused connection
-  // before any byte of the answer arrived.
-  Status Attempt(std::string_view path, Clock::time_point deadline, HttpExchangeTiming* timing, bool* retry) {
+  // before any of the answer arrived.
+  Status Attempt(std::string_view path, Clock::time_point deadline, bool* retry) {
     *retry = false;
     failure.clear();
     if (!session || (!nghttp2_session_want_read(session) && !nghttp2_session_want_write(session))) {
@@ -193,7 +197,7 @@ struct GrpcChannel::Impl {
     request_sent = 0;
     http_status = 0;
     has_grpc_status = false;
-    any_byte = false;
+    any_byte = answer_started = false;
     const nghttp2_nv headers[] = {
         Header(":method", "POST"),         Header(":scheme", "http"),
         Header(":path", path),             Header(":authority", authority),
@@ -210,13 +214,13 @@ struct GrpcChannel::Impl {
     bool ok = Flush(deadline);
     if (ok) timing->written_ns = NowNs();
     while (ok && !closed) {
-      ok = ReadOnce(deadline, timing) && Flush(deadline);
+      ok = ReadOnce(deadline) && Flush(deadline);
       // A connection error (an HTTP/1.1 answer, say) ends the session once
       // its GOAWAY is sent.
       if (ok && !closed && !nghttp2_session_want_read(session)) ok = Fail(NotHttp2("its answer is not HTTP/2"));
     }
     if (!ok) {
-      *retry = reused && !any_byte;
+      *retry = reused && !answer_started;
       Close();
       return Status::Error(failure);
     }
@@ -261,25 +265,23 @@ struct GrpcChannel::Impl {
     return static_cast<ssize_t>(length);
   }
 
+  // Hands nghttp2 the next part of the request's DATA: the length prefix,
+  // then the message.
   static ssize_t ReadRequest(nghttp2_session*, int32_t, uint8_t* buffer, size_t length, uint32_t* flags,
                              nghttp2_data_source*, void* user) {
     Impl* self = Of(user);
     size_t copied = 0;
-    while (copied < length) {
-      size_t at = self->request_sent;
-      if (at < kPrefixBytes) {
-        size_t n = std::min(length - copied, kPrefixBytes - at);
-        std::memcpy(buffer + copied, self->prefix + at, n);
-        copied += n;
-        self->request_sent += n;
-        continue;
-      }
-      size_t offset = at - kPrefixBytes;
+    if (self->request_sent < kPrefixBytes) {
+      copied = std::min(length, kPrefixBytes - self->request_sent);
+      std::memcpy(buffer, self->prefix + self->request_sent, copied);
+      self->request_sent += copied;
+    }
+    if (self->request_sent >= kPrefixBytes) {
+      size_t offset = self->request_sent - kPrefixBytes;
       size_t n = std::min(length - copied, self->request.size() - offset);
       std::memcpy(buffer + copied, self->request.data() + offset, n);
       copied += n;
       self->request_sent += n;
-      break;
     }
     if (self->request_sent == kPrefixBytes + self->request.size()) *flags |= NGHTTP2_DATA_FLAG_EOF;
     return static_cast<ssize_t>(copied);
@@ -289,13 +291,15 @@ struct GrpcChannel::Impl {
                       const uint8_t* value, size_t value_length, uint8_t, void* user) {
     Impl* self = Of(user);
     if (frame->hd.stream_id != self->stream) return 0;
+    if (!self->answer_started) self->timing->first_byte_ns = self->received_ns;
+    self->answer_started = true;
     std::string_view key(reinterpret_cast<const char*>(name), name_length);
     std::string_view text(reinterpret_cast<const char*>(value), value_length);
     if (key == ":status") {
-      self->http_status = std::atoi(std::string(text).c_str());
+      std::from_chars(text.data(), text.data() + text.size(), self->http_status);
     } else if (key == "grpc-status") {
       self->has_grpc_status = true;
-      self->reply->status = std::atoi(std::string(text).c_str());
+      std::from_chars(text.data(), text.data() + text.size(), self->reply->status);
     } else if (key == "grpc-message") {
       self->reply->message = PercentDecoded(text);
     }
@@ -340,6 +344,7 @@ Status GrpcChannel::Call(std::string_view path, std::string_view request, GrpcRe
   Impl& impl = *impl_;
   impl.request = request;
   impl.reply = reply;
+  impl.timing = timing;
   auto length = static_cast<uint32_t>(request.size());
   impl.prefix[0] = 0;
   for (int i = 0; i < 4; ++i) impl.prefix[1 + i] = static_cast<char>(length >> (24 - 8 * i));
@@ -347,7 +352,7 @@ Status GrpcChannel::Call(std::string_view path, std::string_view request, GrpcRe
   for (int attempt = 0; attempt < 2; ++attempt) {
     *reply = GrpcReply();
     bool retry = false;
-    status = impl.Attempt(path, Clock::now() + impl.socket.timeout(), timing, &retry);
+    status = impl.Attempt(path, Clock::now() + impl.socket.timeout(), &retry);
     if (status.ok() || !retry) break;
   }
   return status;

@@ -17,18 +17,19 @@ std::string MethodPath(std::string_view method) {
   return "/" + std::string(inference::GRPCInferenceService::service_full_name()) + "/" + std::string(method);
 }
 
-std::shared_ptr<GrpcChannel> NewChannel(const ClientOptions& options) {
-  return std::make_shared<GrpcChannel>(options.host, options.port, std::chrono::milliseconds(options.timeout_ms));
+std::unique_ptr<GrpcChannel> NewChannel(const ClientOptions& options) {
+  return std::make_unique<GrpcChannel>(options.host, options.port, std::chrono::milliseconds(options.timeout_ms));
 }
 
-// One unary call of `rpc`: an error names the call, and a gRPC error status
-// its code and message.
-Status Unary(GrpcChannel* channel, std::string_view rpc, const google::protobuf::MessageLite& request,
-             std::string* serialized, google::protobuf::MessageLite* response, HttpExchangeTiming* timing = nullptr) {
+// One unary call of `rpc` at `path`: an error names the call, and a gRPC
+// error status its code and message.
+Status Unary(GrpcChannel* channel, std::string_view rpc, const std::string& path,
+             const google::protobuf::MessageLite& request, std::string* serialized,
+             google::protobuf::MessageLite* response, HttpExchangeTiming* timing = nullptr) {
   serialized->clear();
   request.AppendToString(serialized);
   GrpcReply reply;
-  Status status = channel->Call(MethodPath(rpc), *serialized, &reply, timing);
+  Status status = channel->Call(path, *serialized, &reply, timing);
   if (!status.ok()) return Status::Error(std::string(rpc) + ": " + status.message());
   if (reply.status != 0) {
     return Status::Error(std::string(rpc) + " failed: " + GrpcCodeName(reply.status) + ": " + reply.message);
@@ -59,7 +60,7 @@ class GrpcInferClient : public InferClient {
     }
     HttpExchangeTiming exchange;
     response_.Clear();
-    Status status = Unary(channel_.get(), "ModelInfer", request_, &serialized_, &response_, &exchange);
+    Status status = Unary(channel_.get(), "ModelInfer", infer_path_, request_, &serialized_, &response_, &exchange);
     if (status.ok()) status = Check();
     timing->end_ns = NowNs();
     timing->send_ns = exchange.written_ns ? exchange.written_ns - timing->start_ns : 0;
@@ -82,7 +83,8 @@ class GrpcInferClient : public InferClient {
   }
 
   const ClientOptions options_;
-  std::shared_ptr<GrpcChannel> channel_;
+  const std::string infer_path_ = MethodPath("ModelInfer");
+  std::unique_ptr<GrpcChannel> channel_;
   inference::ModelInferRequest request_;
   inference::ModelInferResponse response_;
   std::string serialized_;
@@ -166,11 +168,11 @@ class GrpcServerClient : public ServerClient {
  private:
   Status Call(std::string_view rpc, const google::protobuf::MessageLite& request,
               google::protobuf::MessageLite* response) {
-    return Unary(channel_.get(), rpc, request, &serialized_, response);
+    return Unary(channel_.get(), rpc, MethodPath(rpc), request, &serialized_, response);
   }
 
   const ClientOptions options_;
-  std::shared_ptr<GrpcChannel> channel_;
+  std::unique_ptr<GrpcChannel> channel_;
   std::string serialized_;
 };
 
