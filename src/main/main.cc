@@ -102,7 +102,7 @@ int Run(const Options& options) {
   // One polling policy for both frontends: one thread polls at a time, and
   // only while neither frontend is answering a request.
   BusyPolling polling;
-  HttpApi api(&server, options.http_max_input_size);
+  HttpApi api(&server, options.http_max_input_size, options.http_restricted_api);
   HttpServerOptions http_options;
   http_options.address = options.http_address;
   http_options.port = options.http_port;
@@ -132,6 +132,8 @@ int Run(const Options& options) {
   grpc_options.threads = options.grpc_infer_thread_count;
   grpc_options.busy_poll_us = options.grpc_busy_poll_us;
   grpc_options.polling = &polling;
+  grpc_options.restrictions = options.grpc_restricted_protocol;
+  grpc_options.infer_compression = options.grpc_infer_response_compression_level;
   GrpcServer grpc(grpc_options, &server);
   if (options.allow_grpc) {
     Status started = grpc.Start();

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <iostream>
+#include <tuple>
 
 #include "core/ascii.h"
 #include "core/usable_cores.h"
@@ -70,6 +71,7 @@ ParseOutcome ParseOptions(int argc, char** argv, Options* options) {
   // flags opt back into collecting every value.
   app.option_defaults()->always_capture_default()->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
   std::vector<std::string> backend_configs;
+  std::vector<std::string> http_restrictions, grpc_restrictions;
   std::vector<std::string> metrics_configs;
   bool disable_auto_complete = false;
   bool strict_model_config = false;
@@ -90,6 +92,9 @@ ParseOutcome ParseOptions(int argc, char** argv, Options* options) {
       ->check(CLI::Range(0, 10000));
   app.add_option("--http-max-input-size", options->http_max_input_size,
                  "Largest HTTP request body accepted, in bytes, also after decompression")->check(CLI::PositiveNumber);
+  app.add_option("--http-restricted-api", http_restrictions,
+                 "<category>[,<category>...]:<header>=<value> (repeatable): those endpoints need the header")
+      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
   app.add_option("--allow-grpc", options->allow_grpc, "Serve gRPC");
   app.add_option("--grpc-address", options->grpc_address, "Address of the gRPC service");
   app.add_option("--grpc-port", options->grpc_port, "Port of the gRPC service")->check(CLI::Range(0, 65535));
@@ -115,6 +120,12 @@ ParseOutcome ParseOptions(int argc, char** argv, Options* options) {
                  "Minimum milliseconds between received pings without data")->check(CLI::NonNegativeNumber);
   app.add_option("--grpc-http2-max-ping-strikes", options->grpc_http2_max_ping_strikes,
                  "Bad pings tolerated before closing (0 = unlimited)")->check(CLI::NonNegativeNumber);
+  app.add_option("--grpc-restricted-protocol", grpc_restrictions,
+                 "<category>[,<category>...]:<key>=<value> (repeatable): those methods need the metadata key")
+      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
+  app.add_option("--grpc-infer-response-compression-level", options->grpc_infer_response_compression_level,
+                 "Compression of inference responses for clients that accept it: none, low, medium or high")
+      ->transform(CLI::IsMember({"none", "low", "medium", "high"}, CLI::ignore_case));
   app.add_option("--allow-metrics", options->allow_metrics, "Serve Prometheus metrics");
   app.add_option("--metrics-address", options->metrics_address,
                  "Address of the metrics service (default: the HTTP address)");
@@ -159,6 +170,17 @@ ParseOutcome ParseOptions(int argc, char** argv, Options* options) {
     std::replace(message.begin(), message.end(), '\n', ' ');
     std::cerr << "inferd: error: " << message << " (see --help)" << std::endl;
     return ParseOutcome::kExitFailure;
+  }
+  for (const auto& [flag, specs, restrictions] :
+       {std::tuple("--http-restricted-api", &http_restrictions, &options->http_restricted_api),
+        std::tuple("--grpc-restricted-protocol", &grpc_restrictions, &options->grpc_restricted_protocol)}) {
+    for (const std::string& spec : *specs) {
+      Status added = restrictions->Add(flag, spec);
+      if (!added.ok()) {
+        std::cerr << "inferd: error: " << added.message() << std::endl;
+        return ParseOutcome::kExitFailure;
+      }
+    }
   }
   for (const auto& text : backend_configs) {
     std::string error;

@@ -7,6 +7,7 @@
 
 #include "backends/backend.h"
 #include "core/status.h"
+#include "frontend/api_restrictions.h"
 
 namespace inferd {
 
@@ -26,6 +27,7 @@ struct Options {
   int http_thread_count = DefaultHttpThreadCount();
   int http_busy_poll_us = 50;
   size_t http_max_input_size = 64 * 1024 * 1024;
+  ApiRestrictions http_restricted_api;  // --http-restricted-api
 
   bool allow_grpc = true;
   std::string grpc_address = "0.0.0.0";
@@ -39,6 +41,8 @@ struct Options {
   int grpc_http2_max_pings_without_data = 2;
   int grpc_http2_min_recv_ping_interval_without_data_ms = 300000;
   int grpc_http2_max_ping_strikes = 2;
+  ApiRestrictions grpc_restricted_protocol;  // --grpc-restricted-protocol
+  std::string grpc_infer_response_compression_level = "none";  // none, low, medium or high
 
   bool allow_metrics = true;
   std::string metrics_address;  // empty: the HTTP address

@@ -10,6 +10,16 @@
 #include "frontend/grpc/grpc_service.h"
 
 namespace inferd {
+namespace {
+
+grpc_compression_level CompressionLevel(const std::string& name) {
+  if (name == "low") return GRPC_COMPRESS_LEVEL_LOW;
+  if (name == "medium") return GRPC_COMPRESS_LEVEL_MED;
+  if (name == "high") return GRPC_COMPRESS_LEVEL_HIGH;
+  return GRPC_COMPRESS_LEVEL_NONE;
+}
+
+}  // namespace
 
 struct GrpcServer::Impl {
   GrpcServerOptions options;
@@ -18,7 +28,8 @@ struct GrpcServer::Impl {
   std::optional<GrpcQueues> queues;
   std::unique_ptr<grpc::Server> grpc_server;
 
-  Impl(GrpcServerOptions o, Server* s) : options(std::move(o)), service(s) {
+  Impl(GrpcServerOptions o, Server* s)
+      : options(std::move(o)), service(s, options.restrictions, CompressionLevel(options.infer_compression)) {
     GrpcQueuesOptions queue_options;
     queue_options.threads = options.threads;
     queue_options.busy_poll_us = options.busy_poll_us;

@@ -7,6 +7,7 @@
 
 #include "core/server.h"
 #include "core/status.h"
+#include "frontend/api_restrictions.h"
 #include "frontend/busy_polling.h"
 
 namespace inferd {
@@ -24,6 +25,10 @@ struct GrpcServerOptions {
   int http2_max_pings_without_data = 2;
   int http2_min_recv_ping_interval_without_data_ms = 300000;
   int http2_max_ping_strikes = 2;
+  ApiRestrictions restrictions;  // --grpc-restricted-protocol
+  // --grpc-infer-response-compression-level (none, low, medium, high), for
+  // clients that accept compressed messages.
+  std::string infer_compression = "none";
 };
 
 class GrpcServer {

@@ -5,6 +5,7 @@
 #include "core/protocol_rules.h"
 #include "frontend/grpc/grpc_infer_request_reader.h"
 #include "frontend/grpc/grpc_infer_response_writer.h"
+#include "frontend/grpc/grpc_restriction.h"
 #include "frontend/grpc/grpc_statistics.h"
 #include "frontend/grpc/grpc_stream.h"
 
@@ -36,25 +37,34 @@ Status ModelControlAllowed(const std::string& repository_name, ModelControlMode 
 
 template <typename Service, typename Base, typename Request, typename Response>
 void GrpcService::Add(GrpcQueue* queue, Service* service, GrpcRequestFn<Base, Request, Response> request,
-                      typename GrpcUnaryCall<Service, Request, Response>::Handler handle, bool may_block,
-                      int waiting) {
-  using Method = typename GrpcUnaryCall<Service, Request, Response>::Method;
+                      ApiCategory category, typename GrpcUnaryCall<Service, Request, Response>::Handler handle,
+                      bool may_block, int waiting) {
+  using Call = GrpcUnaryCall<Service, Request, Response>;
+  using Method = typename Call::Method;
+  if (restrictions_.For(category)) {
+    handle = [this, category, handle = std::move(handle)](Call* call) {
+      Status allowed = CheckRestriction(restrictions_, category, call->context());
+      if (!allowed.ok()) return call->Finish(allowed);
+      handle(call);
+    };
+  }
   auto method = std::make_unique<Method>(queue, service, request, std::move(handle), may_block);
   method->waiting = waiting;
   queue->methods.push_back(std::move(method));
 }
 
 template <typename Base, typename Request, typename Response>
-void GrpcService::Add(GrpcQueue* queue, GrpcRequestFn<Base, Request, Response> request,
+void GrpcService::Add(GrpcQueue* queue, GrpcRequestFn<Base, Request, Response> request, ApiCategory category,
                       void (GrpcService::*handler)(Call<Request, Response>*), bool may_block, int waiting) {
   Add<InferenceService>(
-      queue, &inference_service_, request,
+      queue, &inference_service_, request, category,
       [this, handler](Call<Request, Response>* call) { (this->*handler)(call); }, may_block, waiting);
 }
 
 template <typename Base, typename Request, typename Response>
-void GrpcService::AddRefused(GrpcQueue* queue, GrpcRequestFn<Base, Request, Response> request, Status status) {
-  Add<InferenceService>(queue, &inference_service_, request,
+void GrpcService::AddRefused(GrpcQueue* queue, GrpcRequestFn<Base, Request, Response> request, ApiCategory category,
+                             Status status) {
+  Add<InferenceService>(queue, &inference_service_, request, category,
                         [status](Call<Request, Response>* call) { call->Finish(status); });
 }
 
@@ -63,29 +73,32 @@ void GrpcService::AddMethods(GrpcQueue* queue) {
   // Readiness may ask model instances (a Python model's is_ready), which can
   // take a while: those run on the queue's TaskThread.
   constexpr bool kMayBlock = true;
-  Add(queue, &S::RequestServerLive, &GrpcService::ServerLive);
-  Add(queue, &S::RequestServerReady, &GrpcService::ServerReady, kMayBlock);
-  Add(queue, &S::RequestModelReady, &GrpcService::ModelReady, kMayBlock);
-  Add(queue, &S::RequestServerMetadata, &GrpcService::ServerMetadata);
-  Add(queue, &S::RequestModelMetadata, &GrpcService::ModelMetadata);
-  Add(queue, &S::RequestModelInfer, &GrpcService::ModelInfer, false, kWaitingInferCalls);
-  queue->methods.push_back(std::make_unique<GrpcInferStream::Method>(queue, &inference_service_, server_));
-  Add(queue, &S::RequestModelConfig, &GrpcService::ModelConfig);
-  Add(queue, &S::RequestModelStatistics, &GrpcService::ModelStatistics);
-  Add(queue, &S::RequestRepositoryIndex, &GrpcService::RepositoryIndex);
-  Add(queue, &S::RequestRepositoryModelLoad, &GrpcService::RepositoryModelLoad);
-  Add(queue, &S::RequestRepositoryModelUnload, &GrpcService::RepositoryModelUnload);
+  using C = ApiCategory;
+  Add(queue, &S::RequestServerLive, C::kHealth, &GrpcService::ServerLive);
+  Add(queue, &S::RequestServerReady, C::kHealth, &GrpcService::ServerReady, kMayBlock);
+  Add(queue, &S::RequestModelReady, C::kHealth, &GrpcService::ModelReady, kMayBlock);
+  Add(queue, &S::RequestServerMetadata, C::kMetadata, &GrpcService::ServerMetadata);
+  Add(queue, &S::RequestModelMetadata, C::kMetadata, &GrpcService::ModelMetadata);
+  Add(queue, &S::RequestModelInfer, C::kInference, &GrpcService::ModelInfer, false, kWaitingInferCalls);
+  queue->methods.push_back(
+      std::make_unique<GrpcInferStream::Method>(queue, &inference_service_, server_, &restrictions_,
+                                                infer_compression_));
+  Add(queue, &S::RequestModelConfig, C::kModelConfig, &GrpcService::ModelConfig);
+  Add(queue, &S::RequestModelStatistics, C::kStatistics, &GrpcService::ModelStatistics);
+  Add(queue, &S::RequestRepositoryIndex, C::kModelRepository, &GrpcService::RepositoryIndex);
+  Add(queue, &S::RequestRepositoryModelLoad, C::kModelRepository, &GrpcService::RepositoryModelLoad);
+  Add(queue, &S::RequestRepositoryModelUnload, C::kModelRepository, &GrpcService::RepositoryModelUnload);
   Status no_system_shm = ExtensionNotSupported("the system shared memory extension");
-  AddRefused(queue, &S::RequestSystemSharedMemoryStatus, no_system_shm);
-  AddRefused(queue, &S::RequestSystemSharedMemoryRegister, no_system_shm);
-  AddRefused(queue, &S::RequestSystemSharedMemoryUnregister, no_system_shm);
-  AddRefused(queue, &S::RequestCudaSharedMemoryStatus, CudaSharedMemoryNotSupported());
-  AddRefused(queue, &S::RequestCudaSharedMemoryRegister, CudaSharedMemoryNotSupported());
-  AddRefused(queue, &S::RequestCudaSharedMemoryUnregister, CudaSharedMemoryNotSupported());
-  AddRefused(queue, &S::RequestTraceSetting, ExtensionNotSupported("the trace extension"));
-  AddRefused(queue, &S::RequestLogSettings, ExtensionNotSupported("the logging extension"));
+  AddRefused(queue, &S::RequestSystemSharedMemoryStatus, C::kSharedMemory, no_system_shm);
+  AddRefused(queue, &S::RequestSystemSharedMemoryRegister, C::kSharedMemory, no_system_shm);
+  AddRefused(queue, &S::RequestSystemSharedMemoryUnregister, C::kSharedMemory, no_system_shm);
+  AddRefused(queue, &S::RequestCudaSharedMemoryStatus, C::kSharedMemory, CudaSharedMemoryNotSupported());
+  AddRefused(queue, &S::RequestCudaSharedMemoryRegister, C::kSharedMemory, CudaSharedMemoryNotSupported());
+  AddRefused(queue, &S::RequestCudaSharedMemoryUnregister, C::kSharedMemory, CudaSharedMemoryNotSupported());
+  AddRefused(queue, &S::RequestTraceSetting, C::kTrace, ExtensionNotSupported("the trace extension"));
+  AddRefused(queue, &S::RequestLogSettings, C::kLogging, ExtensionNotSupported("the logging extension"));
   Add<HealthService>(
-      queue, &health_service_, &HealthService::RequestCheck,
+      queue, &health_service_, &HealthService::RequestCheck, C::kHealth,
       [this](GrpcUnaryCall<HealthService, grpc::health::v1::HealthCheckRequest, grpc::health::v1::HealthCheckResponse>*
                  call) { HealthCheck(call); },
       kMayBlock);
@@ -159,6 +172,7 @@ void GrpcService::ModelInfer(Call<inference::ModelInferRequest, inference::Model
     return call->Finish(
         Status::Unsupported("ModelInfer RPC doesn't support models with decoupled transaction policy"));
   }
+  if (infer_compression_ != GRPC_COMPRESS_LEVEL_NONE) call->context().set_compression_level(infer_compression_);
   // The call keeps its request until it finishes, after inference: the
   // tensors may view it.
   GrpcInferRequest parsed;

@@ -7,8 +7,10 @@
 #pragma once
 
 #include <functional>
+#include <utility>
 
 #include "core/server.h"
+#include "frontend/api_restrictions.h"
 #include "frontend/grpc/grpc_queue.h"
 #include "frontend/grpc/grpc_unary_call.h"
 #include "grpc_service.grpc.pb.h"
@@ -21,7 +23,8 @@ class GrpcService {
   using InferenceService = inference::GRPCInferenceService::AsyncService;
   using HealthService = grpc::health::v1::Health::AsyncService;
 
-  explicit GrpcService(Server* server) : server_(server) {}
+  GrpcService(Server* server, ApiRestrictions restrictions, grpc_compression_level infer_compression)
+      : server_(server), restrictions_(std::move(restrictions)), infer_compression_(infer_compression) {}
 
   // The generated services to register with the grpc::ServerBuilder.
   InferenceService* inference_service() { return &inference_service_; }
@@ -34,20 +37,23 @@ class GrpcService {
   template <typename Request, typename Response>
   using Call = GrpcUnaryCall<InferenceService, Request, Response>;
 
-  // Adds a unary method served by `handle`. `request` is the generated
-  // service's Request<Method> (of a base class of Service's, hence `Base`).
+  // Adds a unary method of `category` served by `handle`, which a call
+  // reaches only when the category's restriction lets it. `request` is the
+  // generated service's Request<Method> (of a base class of Service's, hence
+  // `Base`).
   template <typename Service, typename Base, typename Request, typename Response>
-  void Add(GrpcQueue* queue, Service* service, GrpcRequestFn<Base, Request, Response> request,
+  void Add(GrpcQueue* queue, Service* service, GrpcRequestFn<Base, Request, Response> request, ApiCategory category,
            typename GrpcUnaryCall<Service, Request, Response>::Handler handle, bool may_block = false,
            int waiting = 1);
   // The same for a method of the inference service served by a member function.
   template <typename Base, typename Request, typename Response>
-  void Add(GrpcQueue* queue, GrpcRequestFn<Base, Request, Response> request,
+  void Add(GrpcQueue* queue, GrpcRequestFn<Base, Request, Response> request, ApiCategory category,
            void (GrpcService::*handler)(Call<Request, Response>*), bool may_block = false, int waiting = 1);
   // A method of the inference service answered with `status` whatever the
   // request: extensions inferd does not serve.
   template <typename Base, typename Request, typename Response>
-  void AddRefused(GrpcQueue* queue, GrpcRequestFn<Base, Request, Response> request, Status status);
+  void AddRefused(GrpcQueue* queue, GrpcRequestFn<Base, Request, Response> request, ApiCategory category,
+                  Status status);
 
   void ServerLive(Call<inference::ServerLiveRequest, inference::ServerLiveResponse>* call);
   void ServerReady(Call<inference::ServerReadyRequest, inference::ServerReadyResponse>* call);
@@ -68,6 +74,8 @@ class GrpcService {
   Status FindModel(const std::string& name, const std::string& version, std::shared_ptr<ModelVersion>* model) const;
 
   Server* server_;
+  ApiRestrictions restrictions_;  // --grpc-restricted-protocol
+  grpc_compression_level infer_compression_;
   InferenceService inference_service_;
   HealthService health_service_;
 };

@@ -3,6 +3,7 @@
 #include "core/protocol_rules.h"
 #include "frontend/grpc/grpc_infer_request_reader.h"
 #include "frontend/grpc/grpc_infer_response_writer.h"
+#include "frontend/grpc/grpc_restriction.h"
 #include "frontend/grpc/grpc_status.h"
 
 namespace inferd {
@@ -32,6 +33,13 @@ void GrpcInferStream::Arrived(bool ok) {
     return;
   }
   method_->Post();
+  if (Status allowed = CheckRestriction(*method_->restrictions_, ApiCategory::kInference, context_); !allowed.ok()) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    finished_ = true;
+    stream_.Finish(ToGrpcStatus(allowed), &finished_step_);
+    return;
+  }
+  if (method_->compression_ != GRPC_COMPRESS_LEVEL_NONE) context_.set_compression_level(method_->compression_);
   // With "triton_grpc_error: true" metadata the first error ends the stream
   // with its status instead of travelling in error_message.
   for (const auto& [key, value] : context_.client_metadata()) {

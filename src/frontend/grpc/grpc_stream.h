@@ -25,6 +25,7 @@
 #include <optional>
 
 #include "core/server.h"
+#include "frontend/api_restrictions.h"
 #include "frontend/grpc/grpc_queue.h"
 #include "grpc_service.grpc.pb.h"
 
@@ -36,7 +37,9 @@ class GrpcInferStream {
 
   class Method final : public GrpcMethod {
    public:
-    Method(GrpcQueue* queue, Service* service, Server* server) : queue_(queue), service_(service), server_(server) {}
+    Method(GrpcQueue* queue, Service* service, Server* server, const ApiRestrictions* restrictions,
+           grpc_compression_level compression)
+        : queue_(queue), service_(service), server_(server), restrictions_(restrictions), compression_(compression) {}
     void Post() override;
 
    private:
@@ -44,6 +47,8 @@ class GrpcInferStream {
     GrpcQueue* queue_;
     Service* service_;
     Server* server_;
+    const ApiRestrictions* restrictions_;
+    grpc_compression_level compression_;  // of the responses, for clients that accept it
   };
 
  private:

@@ -1,6 +1,7 @@
 #include "frontend/http/http_api.h"
 
 #include <charconv>
+#include <optional>
 #include <vector>
 
 #include "config/config_json.h"
@@ -67,8 +68,12 @@ void HttpApi::Handle(HttpRequest request, HttpReplyFn reply) {
   const std::string& path = request.path;
   auto only = [&](const char* allowed) { return method == allowed; };
 
-  if (path == "/v2") return reply(only("GET") ? HttpReply::Json(200, ServerMetadataJson(*server_)) : MethodNotAllowed());
+  if (path == "/v2") {
+    if (Refused(request, ApiCategory::kMetadata, reply)) return;
+    return reply(only("GET") ? HttpReply::Json(200, ServerMetadataJson(*server_)) : MethodNotAllowed());
+  }
   if (path == "/v2/health/live" || path == "/v2/health/ready") {
+    if (Refused(request, ApiCategory::kHealth, reply)) return;
     if (!only("GET")) return reply(MethodNotAllowed());
     if (server_->exiting()) return reply(HttpReply::Error(503, "Server is exiting"));
     bool ok = path == "/v2/health/live" ? server_->IsLive() : server_->IsReady();
@@ -77,6 +82,7 @@ void HttpApi::Handle(HttpRequest request, HttpReplyFn reply) {
   std::vector<std::string> parts = SplitPath(path);
   if (parts.size() >= 2 && parts[0] == "v2" && parts[1] == "models") {
     if (parts.size() == 3 && parts[2] == "stats") {
+      if (Refused(request, ApiCategory::kStatistics, reply)) return;
       return reply(only("GET") ? StatisticsReply(*server_, "", -1) : MethodNotAllowed());
     }
     if (parts.size() < 3 || parts[2].empty()) return reply(HttpReply::Error(404, "Not Found"));
@@ -98,14 +104,30 @@ void HttpApi::Handle(HttpRequest request, HttpReplyFn reply) {
   if (parts.size() >= 2 && parts[0] == "v2") {
     const std::string& area = parts[1];
     if (area == "repository") return HandleRepository(request, parts, std::move(reply));
-    if (area == "systemsharedmemory") return reply(NotYetSupported("the system shared memory extension"));
-    if (area == "cudasharedmemory") {
+    if (area == "systemsharedmemory" || area == "cudasharedmemory") {
+      if (Refused(request, ApiCategory::kSharedMemory, reply)) return;
+      if (area == "systemsharedmemory") return reply(NotYetSupported("the system shared memory extension"));
       return reply(ErrorReply(CudaSharedMemoryNotSupported()));
     }
-    if (area == "trace") return reply(NotYetSupported("the trace extension"));
-    if (area == "logging") return reply(NotYetSupported("the logging extension"));
+    if (area == "trace") {
+      if (Refused(request, ApiCategory::kTrace, reply)) return;
+      return reply(NotYetSupported("the trace extension"));
+    }
+    if (area == "logging") {
+      if (Refused(request, ApiCategory::kLogging, reply)) return;
+      return reply(NotYetSupported("the logging extension"));
+    }
   }
   reply(HttpReply::Error(404, "Not Found"));
+}
+
+bool HttpApi::Refused(const HttpRequest& request, ApiCategory category, HttpReplyFn& reply) const {
+  const ApiRestriction* restriction = restrictions_.For(category);
+  if (!restriction) return false;
+  std::optional<std::string> sent = request.Header(restriction->lower_header);
+  if (sent && *sent == restriction->value) return false;
+  reply(HttpReply::Error(403, "This API is restricted, expecting header '" + restriction->header + "'"));
+  return true;
 }
 
 void HttpApi::HandleRepository(const HttpRequest& request, const std::vector<std::string>& parts,
@@ -114,6 +136,7 @@ void HttpApi::HandleRepository(const HttpRequest& request, const std::vector<std
   bool index = (parts.size() == 3 && parts[2] == "index") || (parts.size() == 4 && parts[3] == "index");
   bool control = (parts.size() == 5 && parts[2] == "models") || (parts.size() == 6 && parts[3] == "models");
   if (!index && !control) return reply(HttpReply::Error(404, "Not Found"));
+  if (Refused(request, ApiCategory::kModelRepository, reply)) return;
   if (request.method != "POST") return reply(MethodNotAllowed());
   if (control) {
     const std::string& action = parts.back();
@@ -162,15 +185,27 @@ void HttpApi::HandleModel(const HttpRequest& request, const std::string& model_n
                           const std::string& action, HttpReplyFn reply) {
   const std::string& method = request.method;
   if (action == "infer") {
+    if (Refused(request, ApiCategory::kInference, reply)) return;
     if (method != "POST") return reply(MethodNotAllowed());
     return HandleInfer(request, model_name, version, std::move(reply));
   }
   if (action == "stats") {
+    if (Refused(request, ApiCategory::kStatistics, reply)) return;
     return reply(method == "GET" ? StatisticsReply(*server_, model_name, version) : MethodNotAllowed());
   }
-  if (action == "trace/setting") return reply(NotYetSupported("the trace extension"));
-  if (action == "generate" || action == "generate_stream") return reply(NotYetSupported("the generate extension"));
+  if (action == "trace/setting") {
+    if (Refused(request, ApiCategory::kTrace, reply)) return;
+    return reply(NotYetSupported("the trace extension"));
+  }
+  if (action == "generate" || action == "generate_stream") {
+    if (Refused(request, ApiCategory::kInference, reply)) return;
+    return reply(NotYetSupported("the generate extension"));
+  }
   if (action != "" && action != "ready" && action != "config") return reply(HttpReply::Error(404, "Not Found"));
+  ApiCategory category = action == "" ? ApiCategory::kMetadata
+                         : action == "ready" ? ApiCategory::kHealth
+                                             : ApiCategory::kModelConfig;
+  if (Refused(request, category, reply)) return;
   if (method != "GET") return reply(MethodNotAllowed());
 
   std::shared_ptr<ModelVersion> model;

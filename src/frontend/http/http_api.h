@@ -5,16 +5,19 @@
 
 #include <cstddef>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "core/server.h"
+#include "frontend/api_restrictions.h"
 #include "frontend/http/http_message.h"
 
 namespace inferd {
 
 class HttpApi : public HttpHandler {
  public:
-  HttpApi(Server* server, size_t max_input_size) : server_(server), max_input_size_(max_input_size) {}
+  HttpApi(Server* server, size_t max_input_size, ApiRestrictions restrictions = {})
+      : server_(server), max_input_size_(max_input_size), restrictions_(std::move(restrictions)) {}
 
   void Handle(HttpRequest request, HttpReplyFn reply) override;
 
@@ -28,9 +31,13 @@ class HttpApi : public HttpHandler {
   void HandleModelControl(const HttpRequest& request, const std::string& encoded_model, const std::string& action,
                           HttpReplyFn reply);
   void HandleInfer(const HttpRequest& request, const std::string& model, int64_t version, HttpReplyFn reply);
+  // Answers 403 when `category` is restricted and the request lacks its
+  // header or value (--http-restricted-api); true when it answered.
+  bool Refused(const HttpRequest& request, ApiCategory category, HttpReplyFn& reply) const;
 
   Server* server_;
   size_t max_input_size_;
+  ApiRestrictions restrictions_;
 };
 
 }  // namespace inferd
