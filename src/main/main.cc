@@ -102,7 +102,11 @@ int Run(const Options& options) {
   // One polling policy for both frontends: one thread polls at a time, and
   // only while neither frontend is answering a request.
   BusyPolling polling;
-  HttpApi api(&server, options.http_max_input_size, options.http_restricted_api);
+  HttpApiOptions api_options;
+  api_options.max_input_size = options.http_max_input_size;
+  api_options.restrictions = options.http_restricted_api;
+  api_options.header_forwarding = options.http_header_forwarding;
+  HttpApi api(&server, std::move(api_options));
   HttpServerOptions http_options;
   http_options.address = options.http_address;
   http_options.port = options.http_port;
@@ -133,6 +137,7 @@ int Run(const Options& options) {
   grpc_options.busy_poll_us = options.grpc_busy_poll_us;
   grpc_options.polling = &polling;
   grpc_options.restrictions = options.grpc_restricted_protocol;
+  grpc_options.header_forwarding = options.grpc_header_forwarding;
   grpc_options.infer_compression = options.grpc_infer_response_compression_level;
   GrpcServer grpc(grpc_options, &server);
   if (options.allow_grpc) {

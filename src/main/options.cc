@@ -72,6 +72,7 @@ ParseOutcome ParseOptions(int argc, char** argv, Options* options) {
   app.option_defaults()->always_capture_default()->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
   std::vector<std::string> backend_configs;
   std::vector<std::string> http_restrictions, grpc_restrictions;
+  std::string http_forward_pattern, grpc_forward_pattern;
   std::vector<std::string> metrics_configs;
   bool disable_auto_complete = false;
   bool strict_model_config = false;
@@ -95,6 +96,9 @@ ParseOutcome ParseOptions(int argc, char** argv, Options* options) {
   app.add_option("--http-restricted-api", http_restrictions,
                  "<category>[,<category>...]:<header>=<value> (repeatable): those endpoints need the header")
       ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
+  app.add_option("--http-header-forward-pattern", http_forward_pattern,
+                 "Request headers whose name matches this regular expression (any case) become string "
+                 "parameters of inference requests");
   app.add_option("--allow-grpc", options->allow_grpc, "Serve gRPC");
   app.add_option("--grpc-address", options->grpc_address, "Address of the gRPC service");
   app.add_option("--grpc-port", options->grpc_port, "Port of the gRPC service")->check(CLI::Range(0, 65535));
@@ -126,6 +130,9 @@ ParseOutcome ParseOptions(int argc, char** argv, Options* options) {
   app.add_option("--grpc-infer-response-compression-level", options->grpc_infer_response_compression_level,
                  "Compression of inference responses for clients that accept it: none, low, medium or high")
       ->transform(CLI::IsMember({"none", "low", "medium", "high"}, CLI::ignore_case));
+  app.add_option("--grpc-header-forward-pattern", grpc_forward_pattern,
+                 "Call metadata whose key matches this regular expression becomes string parameters of "
+                 "inference requests");
   app.add_option("--allow-metrics", options->allow_metrics, "Serve Prometheus metrics");
   app.add_option("--metrics-address", options->metrics_address,
                  "Address of the metrics service (default: the HTTP address)");
@@ -180,6 +187,15 @@ ParseOutcome ParseOptions(int argc, char** argv, Options* options) {
         std::cerr << "inferd: error: " << added.message() << std::endl;
         return ParseOutcome::kExitFailure;
       }
+    }
+  }
+  for (const auto& [flag, pattern, ignore_case, forwarding] :
+       {std::tuple("--http-header-forward-pattern", &http_forward_pattern, true, &options->http_header_forwarding),
+        std::tuple("--grpc-header-forward-pattern", &grpc_forward_pattern, false, &options->grpc_header_forwarding)}) {
+    Status created = HeaderForwarding::Create(flag, *pattern, ignore_case, forwarding);
+    if (!created.ok()) {
+      std::cerr << "inferd: error: " << created.message() << std::endl;
+      return ParseOutcome::kExitFailure;
     }
   }
   for (const auto& text : backend_configs) {

@@ -8,6 +8,7 @@
 #include "backends/backend.h"
 #include "core/status.h"
 #include "frontend/api_restrictions.h"
+#include "frontend/header_forwarding.h"
 
 namespace inferd {
 
@@ -28,6 +29,7 @@ struct Options {
   int http_busy_poll_us = 50;
   size_t http_max_input_size = 64 * 1024 * 1024;
   ApiRestrictions http_restricted_api;  // --http-restricted-api
+  HeaderForwarding http_header_forwarding;  // --http-header-forward-pattern
 
   bool allow_grpc = true;
   std::string grpc_address = "0.0.0.0";
@@ -42,6 +44,7 @@ struct Options {
   int grpc_http2_min_recv_ping_interval_without_data_ms = 300000;
   int grpc_http2_max_ping_strikes = 2;
   ApiRestrictions grpc_restricted_protocol;  // --grpc-restricted-protocol
+  HeaderForwarding grpc_header_forwarding;   // --grpc-header-forward-pattern
   std::string grpc_infer_response_compression_level = "none";  // none, low, medium or high
 
   bool allow_metrics = true;

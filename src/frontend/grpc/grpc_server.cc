@@ -29,7 +29,8 @@ struct GrpcServer::Impl {
   std::unique_ptr<grpc::Server> grpc_server;
 
   Impl(GrpcServerOptions o, Server* s)
-      : options(std::move(o)), service(s, options.restrictions, CompressionLevel(options.infer_compression)) {
+      : options(std::move(o)),
+        service(s, {options.restrictions, options.header_forwarding, CompressionLevel(options.infer_compression)}) {
     GrpcQueuesOptions queue_options;
     queue_options.threads = options.threads;
     queue_options.busy_poll_us = options.busy_poll_us;

@@ -8,6 +8,7 @@
 #include "core/server.h"
 #include "core/status.h"
 #include "frontend/api_restrictions.h"
+#include "frontend/header_forwarding.h"
 #include "frontend/busy_polling.h"
 
 namespace inferd {
@@ -25,7 +26,8 @@ struct GrpcServerOptions {
   int http2_max_pings_without_data = 2;
   int http2_min_recv_ping_interval_without_data_ms = 300000;
   int http2_max_ping_strikes = 2;
-  ApiRestrictions restrictions;  // --grpc-restricted-protocol
+  ApiRestrictions restrictions;         // --grpc-restricted-protocol
+  HeaderForwarding header_forwarding;  // --grpc-header-forward-pattern
   // --grpc-infer-response-compression-level (none, low, medium, high), for
   // clients that accept compressed messages.
   std::string infer_compression = "none";

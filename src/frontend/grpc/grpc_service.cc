@@ -5,7 +5,6 @@
 #include "core/protocol_rules.h"
 #include "frontend/grpc/grpc_infer_request_reader.h"
 #include "frontend/grpc/grpc_infer_response_writer.h"
-#include "frontend/grpc/grpc_restriction.h"
 #include "frontend/grpc/grpc_statistics.h"
 #include "frontend/grpc/grpc_stream.h"
 
@@ -41,9 +40,9 @@ void GrpcService::Add(GrpcQueue* queue, Service* service, GrpcRequestFn<Base, Re
                       bool may_block, int waiting) {
   using Call = GrpcUnaryCall<Service, Request, Response>;
   using Method = typename Call::Method;
-  if (restrictions_.For(category)) {
+  if (options_.restrictions.For(category)) {
     handle = [this, category, handle = std::move(handle)](Call* call) {
-      Status allowed = CheckRestriction(restrictions_, category, call->context());
+      Status allowed = CheckRestriction(options_.restrictions, category, call->context());
       if (!allowed.ok()) return call->Finish(allowed);
       handle(call);
     };
@@ -81,8 +80,7 @@ void GrpcService::AddMethods(GrpcQueue* queue) {
   Add(queue, &S::RequestModelMetadata, C::kMetadata, &GrpcService::ModelMetadata);
   Add(queue, &S::RequestModelInfer, C::kInference, &GrpcService::ModelInfer, false, kWaitingInferCalls);
   queue->methods.push_back(
-      std::make_unique<GrpcInferStream::Method>(queue, &inference_service_, server_, &restrictions_,
-                                                infer_compression_));
+      std::make_unique<GrpcInferStream::Method>(queue, &inference_service_, server_, &options_));
   Add(queue, &S::RequestModelConfig, C::kModelConfig, &GrpcService::ModelConfig);
   Add(queue, &S::RequestModelStatistics, C::kStatistics, &GrpcService::ModelStatistics);
   Add(queue, &S::RequestRepositoryIndex, C::kModelRepository, &GrpcService::RepositoryIndex);
@@ -172,11 +170,15 @@ void GrpcService::ModelInfer(Call<inference::ModelInferRequest, inference::Model
     return call->Finish(
         Status::Unsupported("ModelInfer RPC doesn't support models with decoupled transaction policy"));
   }
-  if (infer_compression_ != GRPC_COMPRESS_LEVEL_NONE) call->context().set_compression_level(infer_compression_);
+  if (options_.infer_compression != GRPC_COMPRESS_LEVEL_NONE) {
+    call->context().set_compression_level(options_.infer_compression);
+  }
   // The call keeps its request until it finishes, after inference: the
   // tensors may view it.
   GrpcInferRequest parsed;
   status = ReadGrpcInferRequest(call->shared_request(), &parsed);
+  if (!status.ok()) return call->Finish(status);
+  status = ForwardHeaders(options_.header_forwarding, call->context(), parsed.request.get());
   if (!status.ok()) return call->Finish(status);
   server_->Infer(std::move(model), std::move(parsed.request),
                  [call](Status status, std::unique_ptr<InferenceResponse> result) {

@@ -10,8 +10,8 @@
 #include <utility>
 
 #include "core/server.h"
-#include "frontend/api_restrictions.h"
 #include "frontend/grpc/grpc_queue.h"
+#include "frontend/grpc/grpc_service_options.h"
 #include "frontend/grpc/grpc_unary_call.h"
 #include "grpc_service.grpc.pb.h"
 #include "health.grpc.pb.h"
@@ -23,8 +23,7 @@ class GrpcService {
   using InferenceService = inference::GRPCInferenceService::AsyncService;
   using HealthService = grpc::health::v1::Health::AsyncService;
 
-  GrpcService(Server* server, ApiRestrictions restrictions, grpc_compression_level infer_compression)
-      : server_(server), restrictions_(std::move(restrictions)), infer_compression_(infer_compression) {}
+  GrpcService(Server* server, GrpcServiceOptions options) : server_(server), options_(std::move(options)) {}
 
   // The generated services to register with the grpc::ServerBuilder.
   InferenceService* inference_service() { return &inference_service_; }
@@ -74,8 +73,7 @@ class GrpcService {
   Status FindModel(const std::string& name, const std::string& version, std::shared_ptr<ModelVersion>* model) const;
 
   Server* server_;
-  ApiRestrictions restrictions_;  // --grpc-restricted-protocol
-  grpc_compression_level infer_compression_;
+  GrpcServiceOptions options_;
   InferenceService inference_service_;
   HealthService health_service_;
 };

@@ -3,7 +3,6 @@
 #include "core/protocol_rules.h"
 #include "frontend/grpc/grpc_infer_request_reader.h"
 #include "frontend/grpc/grpc_infer_response_writer.h"
-#include "frontend/grpc/grpc_restriction.h"
 #include "frontend/grpc/grpc_status.h"
 
 namespace inferd {
@@ -33,13 +32,14 @@ void GrpcInferStream::Arrived(bool ok) {
     return;
   }
   method_->Post();
-  if (Status allowed = CheckRestriction(*method_->restrictions_, ApiCategory::kInference, context_); !allowed.ok()) {
+  const GrpcServiceOptions& options = *method_->options_;
+  if (Status allowed = CheckRestriction(options.restrictions, ApiCategory::kInference, context_); !allowed.ok()) {
     std::lock_guard<std::mutex> lock(mutex_);
     finished_ = true;
     stream_.Finish(ToGrpcStatus(allowed), &finished_step_);
     return;
   }
-  if (method_->compression_ != GRPC_COMPRESS_LEVEL_NONE) context_.set_compression_level(method_->compression_);
+  if (options.infer_compression != GRPC_COMPRESS_LEVEL_NONE) context_.set_compression_level(options.infer_compression);
   // With "triton_grpc_error: true" metadata the first error ends the stream
   // with its status instead of travelling in error_message.
   for (const auto& [key, value] : context_.client_metadata()) {
@@ -95,6 +95,7 @@ void GrpcInferStream::Start(uint64_t sequence, std::shared_ptr<inference::ModelI
                             std::shared_ptr<ModelVersion> model) {
   GrpcInferRequest parsed;
   Status status = ReadGrpcInferRequest(proto, &parsed);
+  if (status.ok()) status = ForwardHeaders(method_->options_->header_forwarding, context_, parsed.request.get());
   if (!status.ok()) return QueueError(sequence, proto->id(), status, true);
   bool empty_final = parsed.enable_empty_final_response;
   // `model` is null when the lookup failed; the core then reports why.

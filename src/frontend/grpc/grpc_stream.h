@@ -25,7 +25,7 @@
 #include <optional>
 
 #include "core/server.h"
-#include "frontend/api_restrictions.h"
+#include "frontend/grpc/grpc_service_options.h"
 #include "frontend/grpc/grpc_queue.h"
 #include "grpc_service.grpc.pb.h"
 
@@ -37,9 +37,8 @@ class GrpcInferStream {
 
   class Method final : public GrpcMethod {
    public:
-    Method(GrpcQueue* queue, Service* service, Server* server, const ApiRestrictions* restrictions,
-           grpc_compression_level compression)
-        : queue_(queue), service_(service), server_(server), restrictions_(restrictions), compression_(compression) {}
+    Method(GrpcQueue* queue, Service* service, Server* server, const GrpcServiceOptions* options)
+        : queue_(queue), service_(service), server_(server), options_(options) {}
     void Post() override;
 
    private:
@@ -47,8 +46,7 @@ class GrpcInferStream {
     GrpcQueue* queue_;
     Service* service_;
     Server* server_;
-    const ApiRestrictions* restrictions_;
-    grpc_compression_level compression_;  // of the responses, for clients that accept it
+    const GrpcServiceOptions* options_;
   };
 
  private:

@@ -122,7 +122,7 @@ void HttpApi::Handle(HttpRequest request, HttpReplyFn reply) {
 }
 
 bool HttpApi::Refused(const HttpRequest& request, ApiCategory category, HttpReplyFn& reply) const {
-  const ApiRestriction* restriction = restrictions_.For(category);
+  const ApiRestriction* restriction = options_.restrictions.For(category);
   if (!restriction) return false;
   std::optional<std::string> sent = request.Header(restriction->lower_header);
   if (sent && *sent == restriction->value) return false;
@@ -241,7 +241,7 @@ void HttpApi::HandleInfer(const HttpRequest& request, const std::string& model_n
   std::shared_ptr<const std::string> body = request.body;
   if (content_encoding != Encoding::kIdentity) {
     auto inflated = std::make_shared<std::string>();
-    status = Decompress(content_encoding, *request.body, max_input_size_, inflated.get());
+    status = Decompress(content_encoding, *request.body, options_.max_input_size, inflated.get());
     if (!status.ok()) return reply(ErrorReply(status));
     body = std::move(inflated);
   }
@@ -263,6 +263,12 @@ void HttpApi::HandleInfer(const HttpRequest& request, const std::string& model_n
   if (!status.ok()) return reply(ErrorReply(status));
   parsed.request->model_name = model_name;
   parsed.request->model_version = model->version();
+  if (options_.header_forwarding.enabled()) {
+    for (const auto& [name, value] : request.headers) {
+      status = options_.header_forwarding.Forward(name, value, parsed.request.get());
+      if (!status.ok()) return reply(ErrorReply(status));
+    }
+  }
 
   Encoding response_encoding = NegotiateResponseEncoding(request.Header("accept-encoding").value_or(""));
   server_->Infer(std::move(model), std::move(parsed.request),

@@ -10,14 +10,20 @@
 
 #include "core/server.h"
 #include "frontend/api_restrictions.h"
+#include "frontend/header_forwarding.h"
 #include "frontend/http/http_message.h"
 
 namespace inferd {
 
+struct HttpApiOptions {
+  size_t max_input_size = 64 * 1024 * 1024;  // --http-max-input-size
+  ApiRestrictions restrictions;              // --http-restricted-api
+  HeaderForwarding header_forwarding;        // --http-header-forward-pattern
+};
+
 class HttpApi : public HttpHandler {
  public:
-  HttpApi(Server* server, size_t max_input_size, ApiRestrictions restrictions = {})
-      : server_(server), max_input_size_(max_input_size), restrictions_(std::move(restrictions)) {}
+  HttpApi(Server* server, HttpApiOptions options) : server_(server), options_(std::move(options)) {}
 
   void Handle(HttpRequest request, HttpReplyFn reply) override;
 
@@ -36,8 +42,7 @@ class HttpApi : public HttpHandler {
   bool Refused(const HttpRequest& request, ApiCategory category, HttpReplyFn& reply) const;
 
   Server* server_;
-  size_t max_input_size_;
-  ApiRestrictions restrictions_;
+  HttpApiOptions options_;
 };
 
 }  // namespace inferd
