@@ -1,6 +1,9 @@
-// Logging in tritonserver's format:
-//   I1124 21:32:00.123456 4242 model_manager.cc:87] "successfully loaded 'simple'"
-// severity letter, month and day, time with microseconds, thread id, file:line.
+// Logging in tritonserver's formats:
+//   I1124 21:32:00.123456 4242 model_manager.cc:87] successfully loaded 'simple'
+// severity letter, month and day, time with microseconds, thread id, file:line
+// (--log-format=default), or with --log-format=ISO8601
+//   2026-11-24T21:32:00Z I 4242 model_manager.cc:87] successfully loaded 'simple'
+// Lines go to stderr, or to the file --log-file names.
 //
 // Thread-safe: each line is written with one call under a lock. Settings are
 // set once at start-up (and later by the logging API) and read without locks.
@@ -19,13 +22,18 @@ struct LogSettings {
   std::atomic<bool> warning{true};
   std::atomic<bool> error{true};
   std::atomic<int> verbose_level{0};
+  bool iso8601 = false;  // --log-format=ISO8601; set before any line is written
 };
 
 LogSettings& GlobalLogSettings();
 
 bool LogEnabled(LogSeverity severity, int verbose_level = 0);
 
-// Writes one finished line to stderr.
+// Sends every later line to the file at `path` (appended to) instead of
+// stderr; call once at start-up. False with errno set when it cannot be opened.
+bool SetLogFile(const std::string& path);
+
+// Writes one finished line to stderr or the log file.
 void WriteLogLine(LogSeverity severity, const char* file, int line, const std::string& message);
 
 // Collects a message with << and writes it when destroyed.

@@ -3,8 +3,10 @@
 
 #include <signal.h>
 
+#include <cerrno>
 #include <chrono>
 #include <cstdlib>
+#include <cstring>
 #include <iostream>
 #include <thread>
 
@@ -32,6 +34,7 @@ void ApplyLogOptions(const Options& options) {
   log.warning = options.log_warning;
   log.error = options.log_error;
   log.verbose_level = options.log_verbose;
+  log.iso8601 = options.log_format == "ISO8601";
 }
 
 // Blocks SIGINT and SIGTERM in every thread, so the main thread can wait for them.
@@ -51,6 +54,11 @@ ModelControlMode ModelControlModeNamed(const std::string& name) {
 }
 
 int Run(const Options& options) {
+  if (!options.log_file.empty() && !SetLogFile(options.log_file)) {
+    std::cerr << "inferd: error: cannot open --log-file '" << options.log_file << "': " << std::strerror(errno)
+              << std::endl;
+    return 1;
+  }
   ApplyLogOptions(options);
   sigset_t signals = BlockShutdownSignals();
   LOG_INFO << "inferd " << kInferdVersion << " starting";
@@ -62,6 +70,7 @@ int Run(const Options& options) {
   ModelManagerOptions manager_options;
   manager_options.repositories = options.model_repositories;
   manager_options.config.auto_complete = options.auto_complete;
+  manager_options.config.config_name = options.model_config_name;
   manager_options.load_threads = options.model_load_thread_count;
   manager_options.services = &backends.services();
   ModelManager models(manager_options, &backends);

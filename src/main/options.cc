@@ -150,6 +150,8 @@ ParseOutcome ParseOptions(int argc, char** argv, Options* options) {
       ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
   app.add_option("--repository-poll-secs", options->repository_poll_secs,
                  "Seconds between polls of the model repositories in poll mode")->check(CLI::NonNegativeNumber);
+  app.add_option("--model-config-name", options->model_config_name,
+                 "Read configs/<name>.pbtxt instead of config.pbtxt in the model folders that have it");
   app.add_flag("--disable-auto-complete-config", disable_auto_complete,
                "Require a complete config.pbtxt for every model");
   app.add_option("--strict-model-config", strict_model_config, "Deprecated: true disables auto-complete");
@@ -164,6 +166,9 @@ ParseOutcome ParseOptions(int argc, char** argv, Options* options) {
   app.add_option("--log-warning", options->log_warning, "Write warning log lines");
   app.add_option("--log-error", options->log_error, "Write error log lines");
   app.add_option("--log-verbose", options->log_verbose, "Verbose log level (0 = off)")->check(CLI::NonNegativeNumber);
+  app.add_option("--log-format", options->log_format, "Log line format: default or ISO8601")
+      ->transform(CLI::IsMember({"default", "ISO8601"}, CLI::ignore_case));
+  app.add_option("--log-file", options->log_file, "Write the log to this file (appended to) instead of stderr");
   app.add_option("--backend-config", backend_configs, "<backend>,<key>=<value> (repeatable)")
       ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
 
@@ -197,6 +202,11 @@ ParseOutcome ParseOptions(int argc, char** argv, Options* options) {
       std::cerr << "inferd: error: " << created.message() << std::endl;
       return ParseOutcome::kExitFailure;
     }
+  }
+  if (options->model_config_name.find_first_of(" \t\n/") != std::string::npos) {
+    std::cerr << "inferd: error: --model-config-name '" << options->model_config_name
+              << "' must be a file name without spaces or '/'" << std::endl;
+    return ParseOutcome::kExitFailure;
   }
   for (const auto& text : backend_configs) {
     std::string error;

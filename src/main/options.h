@@ -58,6 +58,7 @@ struct Options {
   std::string model_control_mode = "none";  // none, poll or explicit (lower case)
   std::vector<std::string> load_models;     // --load-model, explicit mode only; "*" = every model
   int repository_poll_secs = 15;            // poll mode; 0 = no polling
+  std::string model_config_name;  // --model-config-name: configs/<name>.pbtxt where a model has it
   bool auto_complete = true;  // false with --disable-auto-complete-config / --strict-model-config=true
   bool strict_readiness = true;
   bool exit_on_error = true;
@@ -68,6 +69,8 @@ struct Options {
   bool log_warning = true;
   bool log_error = true;
   int log_verbose = 0;
+  std::string log_format = "default";  // default or ISO8601
+  std::string log_file;                // empty: stderr
 
   // --backend-config: backend name -> key -> value. Settings given without a
   // backend name apply to every backend.

@@ -6,6 +6,7 @@
 #include "config/config_reader.h"
 #include "config/config_validator.h"
 #include "config/platform_resolver.h"
+#include "repository/repository_scan.h"
 #include "repository/version_policy.h"
 
 namespace inferd {
@@ -41,7 +42,8 @@ Status LoadModelConfig(const std::string& model_dir, const ConfigLoadOptions& op
                        BackendRegistry* backends, inference::ModelConfig* config,
                        const inference::ModelConfig* given) {
   // Messages name the file a failure comes from, or the load parameter.
-  const std::string path = given ? std::string("the 'config' load parameter") : model_dir + "/config.pbtxt";
+  const std::string path =
+      given ? std::string("the 'config' load parameter") : ModelConfigPath(model_dir, options.config_name);
   const std::string dir_name = fs::path(model_dir).filename().string();
   if (given) {
     *config = *given;

@@ -1,5 +1,5 @@
 // Produces the complete, validated config of a model folder: reads
-// config.pbtxt (if any), resolves platform and backend, lets the backend
+// config.pbtxt or configs/<--model-config-name>.pbtxt (if any), resolves platform and backend, lets the backend
 // auto-complete it, applies the server defaults and validates the result.
 #pragma once
 
@@ -13,6 +13,7 @@ namespace inferd {
 
 struct ConfigLoadOptions {
   bool auto_complete = true;  // false with --disable-auto-complete-config
+  std::string config_name;    // --model-config-name: configs/<name>.pbtxt where a folder has it
 };
 
 // `given`, when not null, is used instead of the folder's config.pbtxt (a

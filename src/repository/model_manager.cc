@@ -324,7 +324,7 @@ Status ModelManager::LoadTree(const std::string& name, const ModelLoadOverrides&
   if (source.config) {
     if (IsEnsemble(*source.config)) steps = StepsOf(*source.config);
   } else {
-    ReadEnsembleSteps(source.dir, &steps);
+    ReadEnsembleSteps(source.dir, options_.config.config_name, &steps);
   }
   // The steps an ensemble needs load first; a step that fails is reported
   // by the ensemble's own check of its steps.
@@ -383,7 +383,7 @@ void ModelManager::LoadBatch(const std::map<std::string, std::vector<std::string
       if (entry.versions.empty()) entry.status.state = ModelState::kLoading;
     }
     std::vector<std::string> steps;
-    if (ReadEnsembleSteps(paths[0], &steps)) {
+    if (ReadEnsembleSteps(paths[0], options_.config.config_name, &steps)) {
       ensembles[name] = {paths[0], steps};
     } else {
       plain.emplace_back(name, paths[0]);
@@ -444,7 +444,7 @@ Status ModelManager::LoadModels(const std::vector<std::string>& names) {
     }
     selected[name] = found->second;
     std::vector<std::string> steps;
-    if (found->second.size() == 1 && ReadEnsembleSteps(found->second[0], &steps)) {
+    if (found->second.size() == 1 && ReadEnsembleSteps(found->second[0], options_.config.config_name, &steps)) {
       queue.insert(queue.end(), steps.begin(), steps.end());
     }
   }

@@ -19,11 +19,19 @@ Status ScanRepositories(const std::vector<std::string>& repositories,
   return Status::Ok();
 }
 
-bool ReadEnsembleSteps(const std::string& model_dir, std::vector<std::string>* steps) {
-  inference::ModelConfig config;
-  if (!fs::exists(model_dir + "/config.pbtxt") || !ReadModelConfigFile(model_dir + "/config.pbtxt", &config).ok()) {
-    return false;
+std::string ModelConfigPath(const std::string& model_dir, const std::string& config_name) {
+  if (!config_name.empty()) {
+    std::string custom = model_dir + "/configs/" + config_name + ".pbtxt";
+    if (fs::is_regular_file(custom)) return custom;
   }
+  return model_dir + "/config.pbtxt";
+}
+
+bool ReadEnsembleSteps(const std::string& model_dir, const std::string& config_name,
+                       std::vector<std::string>* steps) {
+  inference::ModelConfig config;
+  std::string path = ModelConfigPath(model_dir, config_name);
+  if (!fs::exists(path) || !ReadModelConfigFile(path, &config).ok()) return false;
   if (config.platform() != "ensemble" && config.backend() != "ensemble") return false;
   for (const auto& step : config.ensemble_scheduling().step()) steps->push_back(step.model_name());
   return true;

@@ -15,9 +15,15 @@ namespace inferd {
 Status ScanRepositories(const std::vector<std::string>& repositories,
                         std::map<std::string, std::vector<std::string>>* folders);
 
-// The step models of an ensemble folder, read from its config.pbtxt; false
-// when the folder is not an ensemble (or its config does not parse, which
-// its load then reports).
-bool ReadEnsembleSteps(const std::string& model_dir, std::vector<std::string>* steps);
+// The configuration file of a model folder: configs/<config_name>.pbtxt when
+// a name is given (--model-config-name) and that file exists, else
+// config.pbtxt. The file need not exist.
+std::string ModelConfigPath(const std::string& model_dir, const std::string& config_name);
+
+// The step models of an ensemble folder, read from its configuration file;
+// false when the folder is not an ensemble (or its config does not parse,
+// which its load then reports).
+bool ReadEnsembleSteps(const std::string& model_dir, const std::string& config_name,
+                       std::vector<std::string>* steps);
 
 }  // namespace inferd

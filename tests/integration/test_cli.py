@@ -66,3 +66,33 @@ def test_unreadable_repository_fails_start(tmp_path):
     result = run(f"--model-repository={tmp_path}/missing", "--http-port=0")
     assert result.returncode == 1
     assert f"unable to read model repository '{tmp_path}/missing'" in result.stderr
+
+
+def test_log_file_and_iso8601_format(tmp_path, start_server, model_repo):
+    """--log-file receives the log (appended to), in --log-format=ISO8601 lines."""
+    log = tmp_path / "inferd.log"
+    log.write_text("an earlier line\n")
+    srv = start_server([model_repo], [f"--log-file={log}", "--log-format=ISO8601"])
+    lines = log.read_text().splitlines()
+    assert lines[0] == "an earlier line"
+    started = [line for line in lines if "Started HTTPService at" in line]
+    assert len(started) == 1
+    assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ I \d+ main\.cc:\d+\] Started HTTPService at .*", started[0])
+    assert "Started HTTPService" not in srv.log()  # nothing of it on stderr
+
+
+def test_default_log_format(start_server, model_repo):
+    srv = start_server([model_repo], ["--log-format=default"])
+    [started] = [line for line in srv.log().splitlines() if "Started HTTPService at" in line]
+    assert re.fullmatch(r"I\d{4} \d\d:\d\d:\d\d\.\d{6} \d+ main\.cc:\d+\] Started HTTPService at .*", started)
+
+
+@pytest.mark.parametrize("args,fragment", [
+    (["--log-format=json"], "--log-format"),
+    (["--log-file=/no/such/dir/inferd.log"], "cannot open --log-file '/no/such/dir/inferd.log': No such file or "
+                                             "directory"),
+])
+def test_bad_log_flags(tmp_path, args, fragment):
+    result = run(f"--model-repository={tmp_path}", "--http-port=0", "--grpc-port=0", "--metrics-port=0", *args)
+    assert result.returncode == 1
+    assert result.stderr.startswith("inferd: error: ") and fragment in result.stderr

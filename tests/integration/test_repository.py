@@ -196,3 +196,36 @@ def test_model_table_printed_at_start(tmp_path, add_sub_onnx, start_server):
     log = server.log()
     assert "| Model       | Version | Status |" in log
     assert "| table_model | 1       | READY  |" in log
+
+
+def test_model_config_name_picks_configs_file_where_present(tmp_path, add_sub_onnx, start_server, http):
+    """--model-config-name=small: a folder with configs/small.pbtxt loads it, another folder
+    keeps its config.pbtxt; a broken custom file is reported under its own path."""
+    repo = str(tmp_path)
+    make_model(repo, "custom", add_sub_onnx, config=ADD_SUB_CONFIG)
+    os.makedirs(os.path.join(repo, "custom", "configs"))
+    with open(os.path.join(repo, "custom", "configs", "small.pbtxt"), "w") as f:
+        f.write(ADD_SUB_CONFIG.replace("max_batch_size: 8", "max_batch_size: 2"))
+    make_model(repo, "plain", add_sub_onnx, config=ADD_SUB_CONFIG)
+    os.makedirs(os.path.join(repo, "plain", "configs"))
+    with open(os.path.join(repo, "plain", "configs", "other.pbtxt"), "w") as f:
+        f.write("max_batch_size: 1")
+    srv = start_server([repo], ["--model-config-name=small"])
+    assert http.get(srv.url + "/v2/models/custom/config").json()["max_batch_size"] == 2
+    assert http.get(srv.url + "/v2/models/plain/config").json()["max_batch_size"] == 8
+
+    default = start_server([repo])
+    assert http.get(default.url + "/v2/models/custom/config").json()["max_batch_size"] == 8
+
+    with open(os.path.join(repo, "custom", "configs", "small.pbtxt"), "w") as f:
+        f.write("max_batch_size: 2 bogus_field: 1")
+    broken = start_server([repo], ["--model-config-name=small", "--exit-on-error=false", "--strict-readiness=false"])
+    [entry] = [m for m in index(broken, http) if m["name"] == "custom"]
+    assert entry["state"] == "UNAVAILABLE"
+    assert os.path.join("custom", "configs", "small.pbtxt") in entry["reason"]
+
+
+def test_model_config_name_must_be_a_file_name(tmp_path, start_server):
+    srv = start_server([str(tmp_path)], ["--model-config-name=a b"], wait=None)
+    assert srv.wait_exit(30) != 0
+    assert "--model-config-name 'a b' must be a file name without spaces or '/'" in srv.log()
