@@ -13,7 +13,7 @@ Server::Server(ServerOptions options, ModelManager* models) : options_(std::move
 const std::vector<std::string>& Server::extensions() const {
   // Only what this build implements; the rest of Triton's list follows as it lands.
   static const std::vector<std::string> kExtensions = {"classification", "model_configuration",
-                                                       "binary_tensor_data", "parameters",
+                                                       "system_shared_memory", "binary_tensor_data", "parameters",
                                                        "statistics", "model_repository",
                                                        "model_repository(unload_dependents)"};
   return kExtensions;

@@ -18,6 +18,7 @@
 #include "core/inference.h"
 #include "core/model_load_overrides.h"
 #include "core/model_stats.h"
+#include "core/shared_memory.h"
 #include "repository/model_manager.h"
 
 namespace inferd {
@@ -40,6 +41,7 @@ struct ServerOptions {
   std::string id = "triton";    // --id, reported as the server name
   bool strict_readiness = true;  // --strict-readiness
   ModelControlMode model_control_mode = ModelControlMode::kNone;
+  bool allow_client_shm = false;  // --allow-client-shm: clients may register shared memory
 };
 
 // Version of inferd reported by the server metadata.
@@ -51,6 +53,9 @@ class Server {
 
   const std::string& id() const { return options_.id; }
   const std::vector<std::string>& extensions() const;
+  // The client shared memory regions (the system shared memory extension).
+  SharedMemoryRegistry& shared_memory() { return shared_memory_; }
+  const SharedMemoryRegistry& shared_memory() const { return shared_memory_; }
 
   bool IsLive() const { return !exiting_; }
   // Live, and with strict readiness every model READY.
@@ -114,6 +119,7 @@ class Server {
 
   ServerOptions options_;
   ModelManager* models_;
+  SharedMemoryRegistry shared_memory_{options_.allow_client_shm};
   std::atomic<bool> exiting_{false};
   std::mutex idle_mutex_;
   std::condition_variable idle_;

@@ -89,6 +89,7 @@ int Run(const Options& options) {
   server_options.id = options.id;
   server_options.strict_readiness = options.strict_readiness;
   server_options.model_control_mode = control;
+  server_options.allow_client_shm = options.allow_client_shm;
   Server server(server_options, &models);
   backends.services().infer = [&server](std::unique_ptr<InferenceRequest> request, StreamCallback done) {
     server.InferStream(std::move(request), std::move(done));

@@ -3,8 +3,8 @@
 # The extensions this version implements: a subset of Triton's list
 # (the KServe v2 HTTP protocol). An extension is advertised only once it is served, so a
 # client such as perf_analyzer never calls an endpoint that is missing.
-IMPLEMENTED_EXTENSIONS = ["classification", "model_configuration", "binary_tensor_data", "parameters", "statistics",
-                          "model_repository", "model_repository(unload_dependents)"]
+IMPLEMENTED_EXTENSIONS = ["classification", "model_configuration", "system_shared_memory", "binary_tensor_data",
+                          "parameters", "statistics", "model_repository", "model_repository(unload_dependents)"]
 
 
 def test_health_live_and_ready(server, http):

@@ -23,9 +23,15 @@ inference::ModelConfig OneInputModel(inference::DataType type, std::vector<int64
   return config;
 }
 
+// A registry with no regions (client shared memory not allowed).
+const SharedMemoryRegistry& NoRegions() {
+  static const SharedMemoryRegistry registry(false);
+  return registry;
+}
+
 Status Read(const std::string& body, std::optional<size_t> header, HttpInferRequest* out) {
   return ReadHttpInferRequest(std::make_shared<const std::string>(body), header,
-                              OneInputModel(inference::TYPE_FP32, {-1}, 0), out);
+                              OneInputModel(inference::TYPE_FP32, {-1}, 0), NoRegions(), out);
 }
 
 TEST(InferRequestReader, BinaryInputsAreViewsIntoTheBody) {
@@ -35,7 +41,7 @@ TEST(InferRequestReader, BinaryInputsAreViewsIntoTheBody) {
   std::string body = json + std::string(reinterpret_cast<char*>(values), 8) + std::string("\x01\x02\x03", 3);
   auto shared = std::make_shared<const std::string>(body);
   HttpInferRequest parsed;
-  ASSERT_TRUE(ReadHttpInferRequest(shared, json.size(), OneInputModel(inference::TYPE_FP32, {-1}, 0), &parsed).ok());
+  ASSERT_TRUE(ReadHttpInferRequest(shared, json.size(), OneInputModel(inference::TYPE_FP32, {-1}, 0), NoRegions(), &parsed).ok());
   ASSERT_EQ(parsed.request->inputs.size(), 2u);
   const Tensor& a = parsed.request->inputs[0];
   EXPECT_EQ(a.data.data(), shared->data() + json.size());  // no copy
@@ -87,7 +93,7 @@ TEST(InferRequestReader, RawBinaryBodyFeedsTheSingleInput) {
   float values[4] = {1, 2, 3, 4};
   auto body = std::make_shared<const std::string>(reinterpret_cast<char*>(values), sizeof(values));
   HttpInferRequest parsed;
-  ASSERT_TRUE(ReadHttpInferRequest(body, size_t{0}, OneInputModel(inference::TYPE_FP32, {2, -1}, 8), &parsed).ok());
+  ASSERT_TRUE(ReadHttpInferRequest(body, size_t{0}, OneInputModel(inference::TYPE_FP32, {2, -1}, 8), NoRegions(), &parsed).ok());
   EXPECT_EQ(parsed.request->inputs[0].shape, (Shape{1, 2, 2}));
   EXPECT_TRUE(parsed.output_encoding.default_binary);
 }

@@ -123,12 +123,42 @@ Status ReadRequestParameters(const inference::ModelInferRequest& proto, GrpcInfe
   return Status::Ok();
 }
 
-bool UsesSharedMemory(const google::protobuf::Map<std::string, InferParameter>& parameters) {
+using ProtoParameters = google::protobuf::Map<std::string, InferParameter>;
+
+bool UsesSharedMemory(const ProtoParameters& parameters) {
   return parameters.count("shared_memory_region") || parameters.count("shared_memory_offset") ||
          parameters.count("shared_memory_byte_size");
 }
 
-Status ReadInputs(const std::shared_ptr<const inference::ModelInferRequest>& proto, GrpcInferRequest* out) {
+// The shared memory parameters of an input or output (`what`): the region,
+// the byte size (required with the region) and the offset (default 0).
+Status ReadSharedMemoryParameters(const ProtoParameters& parameters, const std::string& what, std::string* region,
+                                  uint64_t* offset, uint64_t* byte_size) {
+  auto name = parameters.find("shared_memory_region");
+  if (name == parameters.end() || name->second.parameter_choice_case() != InferParameter::kStringParam) {
+    return Status::InvalidArg("'shared_memory_region' of " + what + " must be a string_param");
+  }
+  *region = name->second.string_param();
+  auto size = parameters.find("shared_memory_byte_size");
+  if (size == parameters.end() || size->second.parameter_choice_case() != InferParameter::kInt64Param ||
+      size->second.int64_param() < 0) {
+    return Status::InvalidArg("'shared_memory_byte_size' of " + what +
+                              " must be given as a non-negative int64_param with 'shared_memory_region'");
+  }
+  *byte_size = static_cast<uint64_t>(size->second.int64_param());
+  *offset = 0;
+  auto at = parameters.find("shared_memory_offset");
+  if (at != parameters.end()) {
+    if (at->second.parameter_choice_case() != InferParameter::kInt64Param || at->second.int64_param() < 0) {
+      return Status::InvalidArg("'shared_memory_offset' of " + what + " must be a non-negative int64_param");
+    }
+    *offset = static_cast<uint64_t>(at->second.int64_param());
+  }
+  return Status::Ok();
+}
+
+Status ReadInputs(const std::shared_ptr<const inference::ModelInferRequest>& proto,
+                  const SharedMemoryRegistry& shared_memory, GrpcInferRequest* out) {
   const auto& raw = proto->raw_input_contents();
   int next_raw = 0;
   for (const auto& input : proto->inputs()) {
@@ -145,12 +175,14 @@ Status ReadInputs(const std::shared_ptr<const inference::ModelInferRequest>& pro
     auto count = ElementCount(tensor.shape);
     if (!count) return Status::InvalidArg("shape of input '" + input.name() + "' is too large");
     if (UsesSharedMemory(input.parameters())) {
-      auto region = input.parameters().find("shared_memory_region");
-      return Status::InvalidArg("Unable to find shared memory region: '" +
-                                (region == input.parameters().end() ? std::string() : region->second.string_param()) +
-                                "'");
-    }
-    if (input.has_contents()) {
+      std::string region, what = "input '" + input.name() + "'";
+      uint64_t offset = 0, byte_size = 0;
+      if (input.has_contents()) {
+        return Status::InvalidArg("contents field must not be specified when " + what + " uses shared memory");
+      }
+      INFERD_RETURN_IF_ERROR(ReadSharedMemoryParameters(input.parameters(), what, &region, &offset, &byte_size));
+      INFERD_RETURN_IF_ERROR(shared_memory.InputData(what, region, offset, byte_size, &tensor.data));
+    } else if (input.has_contents()) {
       if (!raw.empty()) {
         return Status::InvalidArg("contents field must not be specified when using raw_input_contents for input '" +
                                   input.name() + "'");
@@ -173,13 +205,21 @@ Status ReadInputs(const std::shared_ptr<const inference::ModelInferRequest>& pro
   return Status::Ok();
 }
 
-Status ReadOutputs(const inference::ModelInferRequest& proto, GrpcInferRequest* out) {
+Status ReadOutputs(const inference::ModelInferRequest& proto, const SharedMemoryRegistry& shared_memory,
+                   GrpcInferRequest* out) {
   for (const auto& output : proto.outputs()) {
     RequestedOutput requested;
     requested.name = output.name();
     if (UsesSharedMemory(output.parameters())) {
-      return Status::InvalidArg("output '" + output.name() +
-                                "' asks for a shared memory region, but no region is registered");
+      std::string region, what = "output '" + output.name() + "'";
+      uint64_t offset = 0, byte_size = 0;
+      INFERD_RETURN_IF_ERROR(ReadSharedMemoryParameters(output.parameters(), what, &region, &offset, &byte_size));
+      if (output.parameters().count("classification")) {
+        return Status::InvalidArg(what + " cannot use both shared memory and the classification extension");
+      }
+      SharedMemoryOutput target;
+      INFERD_RETURN_IF_ERROR(shared_memory.OutputTarget(what, region, offset, byte_size, &target));
+      out->shared_memory_outputs[output.name()] = std::move(target);
     }
     auto classes = output.parameters().find("classification");
     if (classes != output.parameters().end()) {
@@ -198,14 +238,15 @@ Status ReadOutputs(const inference::ModelInferRequest& proto, GrpcInferRequest* 
 
 }  // namespace
 
-Status ReadGrpcInferRequest(std::shared_ptr<const inference::ModelInferRequest> proto, GrpcInferRequest* out) {
+Status ReadGrpcInferRequest(std::shared_ptr<const inference::ModelInferRequest> proto,
+                            const SharedMemoryRegistry& shared_memory, GrpcInferRequest* out) {
   out->request = std::make_unique<InferenceRequest>();
   out->request->model_name = proto->model_name();
   INFERD_RETURN_IF_ERROR(ParseModelVersion(proto->model_version(), &out->request->model_version));
   out->request->id = proto->id();
   INFERD_RETURN_IF_ERROR(ReadRequestParameters(*proto, out));
-  INFERD_RETURN_IF_ERROR(ReadInputs(proto, out));
-  return ReadOutputs(*proto, out);
+  INFERD_RETURN_IF_ERROR(ReadInputs(proto, shared_memory, out));
+  return ReadOutputs(*proto, shared_memory, out);
 }
 
 }  // namespace inferd

@@ -15,7 +15,9 @@ void SetInferParameter(const ParameterValue& value, inference::InferParameter* o
       value);
 }
 
-void WriteGrpcInferResponse(const InferenceResponse& response, inference::ModelInferResponse* out) {
+Status WriteGrpcInferResponse(const InferenceResponse& response,
+                              const std::map<std::string, SharedMemoryOutput>& shared_memory,
+                              inference::ModelInferResponse* out) {
   out->set_model_name(response.model_name);
   out->set_model_version(std::to_string(response.model_version));
   out->set_id(response.id);
@@ -25,8 +27,15 @@ void WriteGrpcInferResponse(const InferenceResponse& response, inference::ModelI
     output->set_name(tensor.name);
     output->set_datatype(std::string(DataTypeName(tensor.datatype)));
     for (int64_t dim : tensor.shape) output->add_shape(dim);
-    out->add_raw_output_contents(tensor.data.data(), tensor.data.size());
+    if (auto target = shared_memory.find(tensor.name); target != shared_memory.end()) {
+      // Written to the client's region; its raw entry stays empty, in its place.
+      INFERD_RETURN_IF_ERROR(CopyToSharedMemory(tensor, target->second));
+      out->add_raw_output_contents();
+    } else {
+      out->add_raw_output_contents(tensor.data.data(), tensor.data.size());
+    }
   }
+  return Status::Ok();
 }
 
 }  // namespace inferd

@@ -86,10 +86,10 @@ void GrpcService::AddMethods(GrpcQueue* queue) {
   Add(queue, &S::RequestRepositoryIndex, C::kModelRepository, &GrpcService::RepositoryIndex);
   Add(queue, &S::RequestRepositoryModelLoad, C::kModelRepository, &GrpcService::RepositoryModelLoad);
   Add(queue, &S::RequestRepositoryModelUnload, C::kModelRepository, &GrpcService::RepositoryModelUnload);
-  Status no_system_shm = ExtensionNotSupported("the system shared memory extension");
-  AddRefused(queue, &S::RequestSystemSharedMemoryStatus, C::kSharedMemory, no_system_shm);
-  AddRefused(queue, &S::RequestSystemSharedMemoryRegister, C::kSharedMemory, no_system_shm);
-  AddRefused(queue, &S::RequestSystemSharedMemoryUnregister, C::kSharedMemory, no_system_shm);
+  Add(queue, &S::RequestSystemSharedMemoryStatus, C::kSharedMemory, &GrpcService::SystemSharedMemoryStatus);
+  Add(queue, &S::RequestSystemSharedMemoryRegister, C::kSharedMemory, &GrpcService::SystemSharedMemoryRegister);
+  Add(queue, &S::RequestSystemSharedMemoryUnregister, C::kSharedMemory,
+      &GrpcService::SystemSharedMemoryUnregister);
   AddRefused(queue, &S::RequestCudaSharedMemoryStatus, C::kSharedMemory, CudaSharedMemoryNotSupported());
   AddRefused(queue, &S::RequestCudaSharedMemoryRegister, C::kSharedMemory, CudaSharedMemoryNotSupported());
   AddRefused(queue, &S::RequestCudaSharedMemoryUnregister, C::kSharedMemory, CudaSharedMemoryNotSupported());
@@ -176,15 +176,41 @@ void GrpcService::ModelInfer(Call<inference::ModelInferRequest, inference::Model
   // The call keeps its request until it finishes, after inference: the
   // tensors may view it.
   GrpcInferRequest parsed;
-  status = ReadGrpcInferRequest(call->shared_request(), &parsed);
+  status = ReadGrpcInferRequest(call->shared_request(), server_->shared_memory(), &parsed);
   if (!status.ok()) return call->Finish(status);
   status = ForwardHeaders(options_.header_forwarding, call->context(), parsed.request.get());
   if (!status.ok()) return call->Finish(status);
   server_->Infer(std::move(model), std::move(parsed.request),
-                 [call](Status status, std::unique_ptr<InferenceResponse> result) {
-                   if (status.ok()) WriteGrpcInferResponse(*result, call->response());
+                 [call, shared_memory = std::move(parsed.shared_memory_outputs)](
+                     Status status, std::unique_ptr<InferenceResponse> result) {
+                   if (status.ok()) status = WriteGrpcInferResponse(*result, shared_memory, call->response());
                    call->Finish(status);
                  });
+}
+
+void GrpcService::SystemSharedMemoryStatus(
+    Call<inference::SystemSharedMemoryStatusRequest, inference::SystemSharedMemoryStatusResponse>* call) {
+  std::vector<SharedMemoryRegionInfo> regions;
+  Status status = server_->shared_memory().List(call->request().name(), &regions);
+  for (const auto& region : regions) {
+    auto& entry = (*call->response()->mutable_regions())[region.name];
+    entry.set_name(region.name);
+    entry.set_key(region.key);
+    entry.set_offset(region.offset);
+    entry.set_byte_size(region.byte_size);
+  }
+  call->Finish(status);
+}
+
+void GrpcService::SystemSharedMemoryRegister(
+    Call<inference::SystemSharedMemoryRegisterRequest, inference::SystemSharedMemoryRegisterResponse>* call) {
+  const auto& request = call->request();
+  call->Finish(server_->shared_memory().Register(request.name(), request.key(), request.offset(), request.byte_size()));
+}
+
+void GrpcService::SystemSharedMemoryUnregister(
+    Call<inference::SystemSharedMemoryUnregisterRequest, inference::SystemSharedMemoryUnregisterResponse>* call) {
+  call->Finish(server_->shared_memory().Unregister(call->request().name()));
 }
 
 void GrpcService::ModelConfig(Call<inference::ModelConfigRequest, inference::ModelConfigResponse>* call) {

@@ -61,6 +61,12 @@ class GrpcService {
   void ModelMetadata(Call<inference::ModelMetadataRequest, inference::ModelMetadataResponse>* call);
   void ModelInfer(Call<inference::ModelInferRequest, inference::ModelInferResponse>* call);
   void ModelConfig(Call<inference::ModelConfigRequest, inference::ModelConfigResponse>* call);
+  void SystemSharedMemoryStatus(
+      Call<inference::SystemSharedMemoryStatusRequest, inference::SystemSharedMemoryStatusResponse>* call);
+  void SystemSharedMemoryRegister(
+      Call<inference::SystemSharedMemoryRegisterRequest, inference::SystemSharedMemoryRegisterResponse>* call);
+  void SystemSharedMemoryUnregister(
+      Call<inference::SystemSharedMemoryUnregisterRequest, inference::SystemSharedMemoryUnregisterResponse>* call);
   void ModelStatistics(Call<inference::ModelStatisticsRequest, inference::ModelStatisticsResponse>* call);
   void RepositoryIndex(Call<inference::RepositoryIndexRequest, inference::RepositoryIndexResponse>* call);
   void RepositoryModelLoad(Call<inference::RepositoryModelLoadRequest, inference::RepositoryModelLoadResponse>* call);

@@ -94,19 +94,21 @@ void GrpcInferStream::ReadDone(bool ok) {
 void GrpcInferStream::Start(uint64_t sequence, std::shared_ptr<inference::ModelInferRequest> proto,
                             std::shared_ptr<ModelVersion> model) {
   GrpcInferRequest parsed;
-  Status status = ReadGrpcInferRequest(proto, &parsed);
+  Status status = ReadGrpcInferRequest(proto, method_->server_->shared_memory(), &parsed);
   if (status.ok()) status = ForwardHeaders(method_->options_->header_forwarding, context_, parsed.request.get());
   if (!status.ok()) return QueueError(sequence, proto->id(), status, true);
   bool empty_final = parsed.enable_empty_final_response;
   // `model` is null when the lookup failed; the core then reports why.
   method_->server_->InferStream(
       std::move(model), std::move(parsed.request),
-      [this, sequence, proto, empty_final](Status status, std::unique_ptr<InferenceResponse> response, bool final) {
+      [this, sequence, proto, empty_final, shared_memory = std::move(parsed.shared_memory_outputs)](
+          Status status, std::unique_ptr<InferenceResponse> response, bool final) {
         if (!status.ok()) return QueueError(sequence, proto->id(), status, final);
         inference::ModelStreamInferResponse out;
         auto* infer = out.mutable_infer_response();
         if (response) {
-          WriteGrpcInferResponse(*response, infer);
+          status = WriteGrpcInferResponse(*response, shared_memory, infer);
+          if (!status.ok()) return QueueError(sequence, proto->id(), status, final);
         } else {
           // A decoupled model's flags-only end: sent only if the client asked for it.
           if (!empty_final) return Queue(sequence, {}, final);

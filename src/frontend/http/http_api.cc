@@ -12,6 +12,7 @@
 #include "frontend/http/infer_response_writer.h"
 #include "frontend/http/metadata_json.h"
 #include "frontend/http/repository_json.h"
+#include "frontend/http/shared_memory_json.h"
 #include "frontend/http/stats_json.h"
 
 namespace inferd {
@@ -106,7 +107,7 @@ void HttpApi::Handle(HttpRequest request, HttpReplyFn reply) {
     if (area == "repository") return HandleRepository(request, parts, std::move(reply));
     if (area == "systemsharedmemory" || area == "cudasharedmemory") {
       if (Refused(request, ApiCategory::kSharedMemory, reply)) return;
-      if (area == "systemsharedmemory") return reply(NotYetSupported("the system shared memory extension"));
+      if (area == "systemsharedmemory") return HandleSystemSharedMemory(request, parts, std::move(reply));
       return reply(ErrorReply(CudaSharedMemoryNotSupported()));
     }
     if (area == "trace") {
@@ -128,6 +129,40 @@ bool HttpApi::Refused(const HttpRequest& request, ApiCategory category, HttpRepl
   if (sent && *sent == restriction->value) return false;
   reply(HttpReply::Error(403, "This API is restricted, expecting header '" + restriction->header + "'"));
   return true;
+}
+
+void HttpApi::HandleSystemSharedMemory(const HttpRequest& request, const std::vector<std::string>& parts,
+                                       HttpReplyFn reply) {
+  // /v2/systemsharedmemory[/region/<r>]/(status|register|unregister)
+  std::string region;
+  if (parts.size() == 5 && parts[2] == "region") {
+    if (!PercentDecode(parts[3], &region)) return reply(HttpReply::Error(404, "Not Found"));
+  } else if (parts.size() != 3) {
+    return reply(HttpReply::Error(404, "Not Found"));
+  }
+  const std::string& action = parts.back();
+  SharedMemoryRegistry& registry = server_->shared_memory();
+  if (action == "status") {
+    if (request.method != "GET" && request.method != "POST") return reply(MethodNotAllowed());
+    std::vector<SharedMemoryRegionInfo> regions;
+    Status status = registry.List(region, &regions);
+    return reply(status.ok() ? HttpReply::Json(200, SharedMemoryStatusJson(regions)) : ErrorReply(status));
+  }
+  if (action != "register" && action != "unregister") return reply(HttpReply::Error(404, "Not Found"));
+  if (request.method != "POST") return reply(MethodNotAllowed());
+  if (action == "unregister") {
+    Status status = registry.Unregister(region);
+    return reply(status.ok() ? HttpReply::Empty(200) : ErrorReply(status));
+  }
+  if (region.empty()) {
+    return reply(HttpReply::Error(400, "registering a shared memory region needs its name in the path: "
+                                       "/v2/systemsharedmemory/region/<name>/register"));
+  }
+  std::string key;
+  uint64_t offset = 0, byte_size = 0;
+  Status status = ReadSharedMemoryRegisterJson(*request.body, &key, &offset, &byte_size);
+  if (status.ok()) status = registry.Register(region, key, offset, byte_size);
+  reply(status.ok() ? HttpReply::Empty(200) : ErrorReply(status));
 }
 
 void HttpApi::HandleRepository(const HttpRequest& request, const std::vector<std::string>& parts,
@@ -259,7 +294,7 @@ void HttpApi::HandleInfer(const HttpRequest& request, const std::string& model_n
   }
 
   HttpInferRequest parsed;
-  status = ReadHttpInferRequest(body, header_length, model->config(), &parsed);
+  status = ReadHttpInferRequest(body, header_length, model->config(), server_->shared_memory(), &parsed);
   if (!status.ok()) return reply(ErrorReply(status));
   parsed.request->model_name = model_name;
   parsed.request->model_version = model->version();

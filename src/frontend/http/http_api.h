@@ -33,6 +33,9 @@ class HttpApi : public HttpHandler {
   void HandleModel(const HttpRequest& request, const std::string& model, int64_t version,
                    const std::string& action, HttpReplyFn reply);
   void HandleRepository(const HttpRequest& request, const std::vector<std::string>& parts, HttpReplyFn reply);
+  // /v2/systemsharedmemory[/region/<name>]/(status|register|unregister)
+  void HandleSystemSharedMemory(const HttpRequest& request, const std::vector<std::string>& parts,
+                                HttpReplyFn reply);
   // POST /v2/repository/models/<model>/(load|unload); `action` is which.
   void HandleModelControl(const HttpRequest& request, const std::string& encoded_model, const std::string& action,
                           HttpReplyFn reply);

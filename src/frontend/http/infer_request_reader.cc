@@ -149,9 +149,30 @@ Status ReadShape(const Value& input, const std::string& name, Shape* shape) {
   return Status::Ok();
 }
 
+// The shared memory parameters of an input or output (`what`): the region,
+// the byte size (required) and the offset in the region (default 0).
+Status ReadSharedMemoryParameters(const Value& params, const std::string& what, std::string* region,
+                                  uint64_t* offset, uint64_t* byte_size) {
+  const Value* name = Member(params, "shared_memory_region");
+  if (!name || !name->IsString()) return Status::InvalidArg("'shared_memory_region' of " + what + " must be a string");
+  region->assign(name->GetString(), name->GetStringLength());
+  const Value* size = Member(params, "shared_memory_byte_size");
+  if (!size || !size->IsUint64()) {
+    return Status::InvalidArg("'shared_memory_byte_size' of " + what +
+                              " must be given as a non-negative integer with 'shared_memory_region'");
+  }
+  *byte_size = size->GetUint64();
+  *offset = 0;
+  if (const Value* at = Member(params, "shared_memory_offset")) {
+    if (!at->IsUint64()) return Status::InvalidArg("'shared_memory_offset' of " + what + " must be a non-negative integer");
+    *offset = at->GetUint64();
+  }
+  return Status::Ok();
+}
+
 // Reads one input; binary data is taken from `blobs` at `*blob_offset`.
 Status ReadInput(const Value& input, const std::shared_ptr<const std::string>& body, size_t* blob_offset,
-                 bool has_binary_section, Tensor* tensor) {
+                 bool has_binary_section, const SharedMemoryRegistry& shared_memory, Tensor* tensor) {
   if (!input.IsObject()) return Status::InvalidArg("each entry of 'inputs' must be a JSON object");
   const Value* name = Member(input, "name");
   if (!name || !name->IsString()) return Status::InvalidArg("each input must have a string 'name'");
@@ -182,8 +203,11 @@ Status ReadInput(const Value& input, const std::shared_ptr<const std::string>& b
                               "' must specify exactly one of 'data', 'binary_data_size' or 'shared_memory_region'");
   }
   if (shm_region) {
-    return Status::InvalidArg("Unable to find shared memory region: '" +
-                              std::string(shm_region->IsString() ? shm_region->GetString() : "") + "'");
+    std::string region, what = "input '" + tensor->name + "'";
+    uint64_t offset = 0, byte_size = 0;
+    INFERD_RETURN_IF_ERROR(
+        ReadSharedMemoryParameters(*Member(input, "parameters"), what, &region, &offset, &byte_size));
+    return shared_memory.InputData(what, region, offset, byte_size, &tensor->data);
   }
   if (data) return ReadJsonData(*data, tensor, *count);
 
@@ -205,7 +229,7 @@ Status ReadInput(const Value& input, const std::shared_ptr<const std::string>& b
   return Status::Ok();
 }
 
-Status ReadOutputs(const Value& outputs, HttpInferRequest* out) {
+Status ReadOutputs(const Value& outputs, const SharedMemoryRegistry& shared_memory, HttpInferRequest* out) {
   if (!outputs.IsArray()) return Status::InvalidArg("'outputs' must be a JSON array");
   for (const auto& output : outputs.GetArray()) {
     if (!output.IsObject()) return Status::InvalidArg("each entry of 'outputs' must be a JSON object");
@@ -231,8 +255,19 @@ Status ReadOutputs(const Value& outputs, HttpInferRequest* out) {
         requested.classification_count = classes->GetUint();
       }
       if (Member(*params, "shared_memory_region")) {
-        return Status::InvalidArg("output '" + requested.name +
-                                  "' asks for a shared memory region, but no region is registered");
+        std::string region, what = "output '" + requested.name + "'";
+        uint64_t offset = 0, byte_size = 0;
+        INFERD_RETURN_IF_ERROR(ReadSharedMemoryParameters(*params, what, &region, &offset, &byte_size));
+        if (requested.classification_count > 0) {
+          return Status::InvalidArg(what + " cannot use both shared memory and the classification extension");
+        }
+        auto binary = out->output_encoding.per_output.find(requested.name);
+        if (binary != out->output_encoding.per_output.end() && binary->second) {
+          return Status::InvalidArg(what + " cannot use both shared memory and binary data");
+        }
+        SharedMemoryOutput target;
+        INFERD_RETURN_IF_ERROR(shared_memory.OutputTarget(what, region, offset, byte_size, &target));
+        out->output_encoding.shared_memory[requested.name] = std::move(target);
       }
     }
     out->request->outputs.push_back(std::move(requested));
@@ -278,7 +313,8 @@ Status ReadRawBinaryRequest(const std::shared_ptr<const std::string>& body, cons
 }  // namespace
 
 Status ReadHttpInferRequest(std::shared_ptr<const std::string> body, std::optional<size_t> header_length,
-                            const inference::ModelConfig& config, HttpInferRequest* out) {
+                            const inference::ModelConfig& config, const SharedMemoryRegistry& shared_memory,
+                            HttpInferRequest* out) {
   out->request = std::make_unique<InferenceRequest>();
   if (header_length && *header_length == 0) return ReadRawBinaryRequest(body, config, out);
   size_t json_size = header_length.value_or(body->size());
@@ -298,14 +334,17 @@ Status ReadHttpInferRequest(std::shared_ptr<const std::string> body, std::option
   size_t blob_offset = json_size;
   for (const auto& input : inputs->GetArray()) {
     Tensor tensor;
-    INFERD_RETURN_IF_ERROR(ReadInput(input, body, &blob_offset, header_length.has_value(), &tensor));
+    INFERD_RETURN_IF_ERROR(
+        ReadInput(input, body, &blob_offset, header_length.has_value(), shared_memory, &tensor));
     out->request->inputs.push_back(std::move(tensor));
   }
   if (blob_offset != body->size()) {
     return Status::InvalidArg("unexpected additional input data: " + std::to_string(body->size() - blob_offset) +
                               " bytes follow the last binary input");
   }
-  if (const Value* outputs = Member(document, "outputs")) INFERD_RETURN_IF_ERROR(ReadOutputs(*outputs, out));
+  if (const Value* outputs = Member(document, "outputs")) {
+    INFERD_RETURN_IF_ERROR(ReadOutputs(*outputs, shared_memory, out));
+  }
   return Status::Ok();
 }
 

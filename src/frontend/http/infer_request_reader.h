@@ -10,6 +10,7 @@
 #include <string>
 
 #include "core/inference.h"
+#include "core/shared_memory.h"
 #include "model_config.pb.h"
 
 namespace inferd {
@@ -18,6 +19,8 @@ namespace inferd {
 struct OutputEncoding {
   bool default_binary = false;              // request parameter binary_data_output
   std::map<std::string, bool> per_output;   // output parameter binary_data
+  // Outputs written to client shared memory instead of the body.
+  std::map<std::string, SharedMemoryOutput> shared_memory;
   bool Binary(const std::string& name) const {
     auto it = per_output.find(name);
     return it == per_output.end() ? default_binary : it->second;
@@ -32,8 +35,10 @@ struct HttpInferRequest {
 // Parses `body` (already decompressed). `header_length` is the value of
 // Inference-Header-Content-Length when present. `config` is the model's, used
 // only for the raw binary form (header length 0), where the whole body is
-// the data of the model's single input.
+// the data of the model's single input. Tensors in shared memory are looked
+// up in `shared_memory`.
 Status ReadHttpInferRequest(std::shared_ptr<const std::string> body, std::optional<size_t> header_length,
-                            const inference::ModelConfig& config, HttpInferRequest* out);
+                            const inference::ModelConfig& config, const SharedMemoryRegistry& shared_memory,
+                            HttpInferRequest* out);
 
 }  // namespace inferd

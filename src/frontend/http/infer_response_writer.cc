@@ -87,7 +87,10 @@ Status WriteHttpInferResponse(const InferenceResponse& response, const OutputEnc
     w.StartArray();
     for (int64_t dim : tensor.shape) w.Int64(dim);
     w.EndArray();
-    if (encoding.Binary(tensor.name)) {
+    if (auto target = encoding.shared_memory.find(tensor.name); target != encoding.shared_memory.end()) {
+      // Written to the client's region: the entry carries neither data nor parameters.
+      INFERD_RETURN_IF_ERROR(CopyToSharedMemory(tensor, target->second));
+    } else if (encoding.Binary(tensor.name)) {
       w.Key("parameters");
       w.StartObject();
       w.Key("binary_data_size");

@@ -17,7 +17,8 @@ struct HttpInferResponse {
   size_t blob_bytes = 0;
 };
 
-// Fails when an output cannot be written as JSON (FP16/BF16 asked as JSON).
+// Fails when an output cannot be written as JSON (FP16/BF16 asked as JSON) or
+// does not fit the shared memory it is to be written to.
 Status WriteHttpInferResponse(const InferenceResponse& response, const OutputEncoding& encoding,
                               HttpInferResponse* out);
 
