@@ -21,6 +21,7 @@ bool SetLogFile(const std::string& path) {
   std::FILE* file = std::fopen(path.c_str(), "a");
   if (!file) return false;
   log_sink = file;
+  GlobalLogSettings().file = path;
   return true;
 }
 

@@ -6,7 +6,8 @@
 // Lines go to stderr, or to the file --log-file names.
 //
 // Thread-safe: each line is written with one call under a lock. Settings are
-// set once at start-up (and later by the logging API) and read without locks.
+// set at start-up, may change later through the logging extension
+// (core/log_settings_change.h), and are read without locks.
 #pragma once
 
 #include <atomic>
@@ -22,7 +23,8 @@ struct LogSettings {
   std::atomic<bool> warning{true};
   std::atomic<bool> error{true};
   std::atomic<int> verbose_level{0};
-  bool iso8601 = false;  // --log-format=ISO8601; set before any line is written
+  std::atomic<bool> iso8601{false};  // --log-format=ISO8601
+  std::string file;                  // --log-file; set once at start-up, before any thread reads it
 };
 
 LogSettings& GlobalLogSettings();

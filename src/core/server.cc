@@ -15,7 +15,7 @@ const std::vector<std::string>& Server::extensions() const {
   static const std::vector<std::string> kExtensions = {"classification", "model_configuration",
                                                        "system_shared_memory", "binary_tensor_data", "parameters",
                                                        "statistics", "model_repository",
-                                                       "model_repository(unload_dependents)"};
+                                                       "model_repository(unload_dependents)", "logging"};
   return kExtensions;
 }
 

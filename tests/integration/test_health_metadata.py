@@ -4,7 +4,8 @@
 # (the KServe v2 HTTP protocol). An extension is advertised only once it is served, so a
 # client such as perf_analyzer never calls an endpoint that is missing.
 IMPLEMENTED_EXTENSIONS = ["classification", "model_configuration", "system_shared_memory", "binary_tensor_data",
-                          "parameters", "statistics", "model_repository", "model_repository(unload_dependents)"]
+                          "parameters", "statistics", "model_repository", "model_repository(unload_dependents)",
+                          "logging"]
 
 
 def test_health_live_and_ready(server, http):

@@ -2,6 +2,7 @@
 
 #include <utility>
 
+#include "core/log_settings_change.h"
 #include "core/protocol_rules.h"
 #include "frontend/grpc/grpc_infer_request_reader.h"
 #include "frontend/grpc/grpc_infer_response_writer.h"
@@ -94,7 +95,7 @@ void GrpcService::AddMethods(GrpcQueue* queue) {
   AddRefused(queue, &S::RequestCudaSharedMemoryRegister, C::kSharedMemory, CudaSharedMemoryNotSupported());
   AddRefused(queue, &S::RequestCudaSharedMemoryUnregister, C::kSharedMemory, CudaSharedMemoryNotSupported());
   AddRefused(queue, &S::RequestTraceSetting, C::kTrace, ExtensionNotSupported("the trace extension"));
-  AddRefused(queue, &S::RequestLogSettings, C::kLogging, ExtensionNotSupported("the logging extension"));
+  Add(queue, &S::RequestLogSettings, C::kLogging, &GrpcService::LogSettings);
   Add<HealthService>(
       queue, &health_service_, &HealthService::RequestCheck, C::kHealth,
       [this](GrpcUnaryCall<HealthService, grpc::health::v1::HealthCheckRequest, grpc::health::v1::HealthCheckResponse>*
@@ -186,6 +187,56 @@ void GrpcService::ModelInfer(Call<inference::ModelInferRequest, inference::Model
                    if (status.ok()) status = WriteGrpcInferResponse(*result, shared_memory, call->response());
                    call->Finish(status);
                  });
+}
+
+void GrpcService::LogSettings(Call<inference::LogSettingsRequest, inference::LogSettingsResponse>* call) {
+  using Value = inference::LogSettingsRequest::SettingValue;
+  LogSettingsChange change;
+  for (const auto& [key, value] : call->request().settings()) {
+    auto boolean = [&](std::optional<bool>* out) {
+      if (value.parameter_choice_case() != Value::kBoolParam) {
+        return Status::InvalidArg("'" + key + "' must be a bool_param");
+      }
+      *out = value.bool_param();
+      return Status::Ok();
+    };
+    Status status;
+    if (key == "log_info") {
+      status = boolean(&change.info);
+    } else if (key == "log_warning") {
+      status = boolean(&change.warning);
+    } else if (key == "log_error") {
+      status = boolean(&change.error);
+    } else if (key == "log_verbose_level") {
+      if (value.parameter_choice_case() != Value::kUint32Param) {
+        status = Status::InvalidArg("'log_verbose_level' must be a uint32_param");
+      } else {
+        change.verbose_level = value.uint32_param();
+      }
+    } else if (key == "log_format") {
+      if (value.parameter_choice_case() != Value::kStringParam) {
+        status = Status::InvalidArg("'log_format' must be a string_param");
+      } else {
+        change.format = value.string_param();
+      }
+    } else if (key == "log_file") {
+      change.file = value.parameter_choice_case() != Value::PARAMETER_CHOICE_NOT_SET;
+    } else {
+      status = Status::InvalidArg("unknown log setting '" + key + "'");
+    }
+    if (!status.ok()) return call->Finish(status);
+  }
+  Status status = ApplyLogSettingsChange(change);
+  if (!status.ok()) return call->Finish(status);
+  LogSettingsView now = CurrentLogSettings();
+  auto& settings = *call->response()->mutable_settings();
+  settings["log_file"].set_string_param(now.file);
+  settings["log_info"].set_bool_param(now.info);
+  settings["log_warning"].set_bool_param(now.warning);
+  settings["log_error"].set_bool_param(now.error);
+  settings["log_verbose_level"].set_uint32_param(now.verbose_level);
+  settings["log_format"].set_string_param(now.format);
+  call->Finish(Status::Ok());
 }
 
 void GrpcService::SystemSharedMemoryStatus(

@@ -61,6 +61,7 @@ class GrpcService {
   void ModelMetadata(Call<inference::ModelMetadataRequest, inference::ModelMetadataResponse>* call);
   void ModelInfer(Call<inference::ModelInferRequest, inference::ModelInferResponse>* call);
   void ModelConfig(Call<inference::ModelConfigRequest, inference::ModelConfigResponse>* call);
+  void LogSettings(Call<inference::LogSettingsRequest, inference::LogSettingsResponse>* call);
   void SystemSharedMemoryStatus(
       Call<inference::SystemSharedMemoryStatusRequest, inference::SystemSharedMemoryStatusResponse>* call);
   void SystemSharedMemoryRegister(

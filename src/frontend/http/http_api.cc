@@ -10,6 +10,7 @@
 #include "frontend/http/compression.h"
 #include "frontend/http/infer_request_reader.h"
 #include "frontend/http/infer_response_writer.h"
+#include "frontend/http/logging_json.h"
 #include "frontend/http/metadata_json.h"
 #include "frontend/http/repository_json.h"
 #include "frontend/http/shared_memory_json.h"
@@ -114,9 +115,9 @@ void HttpApi::Handle(HttpRequest request, HttpReplyFn reply) {
       if (Refused(request, ApiCategory::kTrace, reply)) return;
       return reply(NotYetSupported("the trace extension"));
     }
-    if (area == "logging") {
+    if (area == "logging" && parts.size() == 2) {
       if (Refused(request, ApiCategory::kLogging, reply)) return;
-      return reply(NotYetSupported("the logging extension"));
+      return HandleLogging(request, std::move(reply));
     }
   }
   reply(HttpReply::Error(404, "Not Found"));
@@ -129,6 +130,18 @@ bool HttpApi::Refused(const HttpRequest& request, ApiCategory category, HttpRepl
   if (sent && *sent == restriction->value) return false;
   reply(HttpReply::Error(403, "This API is restricted, expecting header '" + restriction->header + "'"));
   return true;
+}
+
+void HttpApi::HandleLogging(const HttpRequest& request, HttpReplyFn reply) {
+  if (request.method == "POST") {
+    LogSettingsChange change;
+    Status status = ReadLogSettingsJson(*request.body, &change);
+    if (status.ok()) status = ApplyLogSettingsChange(change);
+    if (!status.ok()) return reply(ErrorReply(status));
+  } else if (request.method != "GET") {
+    return reply(MethodNotAllowed());
+  }
+  reply(HttpReply::Json(200, LogSettingsJson(CurrentLogSettings())));
 }
 
 void HttpApi::HandleSystemSharedMemory(const HttpRequest& request, const std::vector<std::string>& parts,

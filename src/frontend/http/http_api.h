@@ -33,6 +33,8 @@ class HttpApi : public HttpHandler {
   void HandleModel(const HttpRequest& request, const std::string& model, int64_t version,
                    const std::string& action, HttpReplyFn reply);
   void HandleRepository(const HttpRequest& request, const std::vector<std::string>& parts, HttpReplyFn reply);
+  // GET and POST /v2/logging: the log settings, read and changed.
+  void HandleLogging(const HttpRequest& request, HttpReplyFn reply);
   // /v2/systemsharedmemory[/region/<name>]/(status|register|unregister)
   void HandleSystemSharedMemory(const HttpRequest& request, const std::vector<std::string>& parts,
                                 HttpReplyFn reply);
