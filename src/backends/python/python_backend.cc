@@ -163,7 +163,7 @@ class PythonBackend : public Backend {
   // killed; the segments they or the server made would stay in /dev/shm.
   void Abort() override {
     KillAllStubs();
-    RemoveSegmentsWithPrefix("inferd_" + std::to_string(getpid()) + "_");
+    UnlinkSegmentsWithPrefix("inferd_" + std::to_string(getpid()) + "_");
   }
 
  private:

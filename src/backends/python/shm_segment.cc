@@ -70,12 +70,4 @@ void UnlinkSegmentsWithPrefix(const std::string& prefix) {
   }
 }
 
-void RemoveSegmentsWithPrefix(const std::string& prefix) {
-  std::error_code ec;
-  for (const auto& item : std::filesystem::directory_iterator("/dev/shm", ec)) {
-    std::string name = item.path().filename().string();
-    if (name.rfind(prefix, 0) == 0) shm_unlink(name.c_str());
-  }
-}
-
 }  // namespace inferd

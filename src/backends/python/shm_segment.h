@@ -11,9 +11,6 @@
 
 namespace inferd {
 
-// Unlinks every segment in /dev/shm whose name starts with `prefix`.
-void RemoveSegmentsWithPrefix(const std::string& prefix);
-
 // A mapped segment. Unmaps on destruction; unlinks the name too when it owns it.
 class ShmSegment {
  public:
@@ -45,7 +42,7 @@ class ShmSegment {
 Buffer ShmView(const std::shared_ptr<ShmSegment>& segment, size_t offset, size_t size);
 
 // Unlinks every segment in /dev/shm whose name starts with `prefix` (without
-// the leading '/'): what a crashed stub may have left behind.
+// the leading '/'): what a crashed stub, or an aborted server, left behind.
 void UnlinkSegmentsWithPrefix(const std::string& prefix);
 
 }  // namespace inferd
