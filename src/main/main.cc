@@ -62,6 +62,12 @@ int Run(const Options& options) {
   ApplyLogOptions(options);
   sigset_t signals = BlockShutdownSignals();
   LOG_INFO << "inferd " << kInferdVersion << " starting";
+  if (!options.backend_directory.empty()) {
+    LOG_WARNING << "--backend-directory is ignored: inferd's backends (onnxruntime, pytorch, python) are built in";
+  }
+  if (!options.cache_configs.empty()) {
+    LOG_WARNING << "--cache-config is ignored: inferd has no response cache, every request runs its model";
+  }
 
   CustomMetricRegistry custom_metrics(BuiltinMetricNames());
   BackendRegistry backends(options.backend_config);

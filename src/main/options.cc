@@ -152,6 +152,11 @@ ParseOutcome ParseOptions(int argc, char** argv, Options* options) {
                  "Seconds between polls of the model repositories in poll mode")->check(CLI::NonNegativeNumber);
   app.add_option("--allow-client-shm", options->allow_client_shm,
                  "Let clients register system shared memory regions for tensors");
+  app.add_option("--backend-directory", options->backend_directory,
+                 "Accepted for compatibility (inferd's backends are built in)");
+  app.add_option("--cache-config", options->cache_configs,
+                 "Accepted for compatibility (repeatable; inferd has no response cache)")
+      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
   app.add_option("--model-config-name", options->model_config_name,
                  "Read configs/<name>.pbtxt instead of config.pbtxt in the model folders that have it");
   app.add_flag("--disable-auto-complete-config", disable_auto_complete,

@@ -59,6 +59,8 @@ struct Options {
   std::vector<std::string> load_models;     // --load-model, explicit mode only; "*" = every model
   int repository_poll_secs = 15;            // poll mode; 0 = no polling
   bool allow_client_shm = false;  // --allow-client-shm
+  std::string backend_directory;               // accepted; inferd's backends are built in
+  std::vector<std::string> cache_configs;      // accepted; there is no response cache
   std::string model_config_name;  // --model-config-name: configs/<name>.pbtxt where a model has it
   bool auto_complete = true;  // false with --disable-auto-complete-config / --strict-model-config=true
   bool strict_readiness = true;

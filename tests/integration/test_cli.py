@@ -96,3 +96,12 @@ def test_bad_log_flags(tmp_path, args, fragment):
     result = run(f"--model-repository={tmp_path}", "--http-port=0", "--grpc-port=0", "--metrics-port=0", *args)
     assert result.returncode == 1
     assert result.stderr.startswith("inferd: error: ") and fragment in result.stderr
+
+
+def test_flags_accepted_for_compatibility_warn(start_server, model_repo):
+    """Command lines written for tritonserver keep working; what inferd ignores is said."""
+    srv = start_server([model_repo], ["--backend-directory=/opt/tritonserver/backends",
+                                      "--cache-config=local,size=1048576"])
+    log = srv.log()
+    assert "--backend-directory is ignored: inferd's backends (onnxruntime, pytorch, python) are built in" in log
+    assert "--cache-config is ignored: inferd has no response cache, every request runs its model" in log
