@@ -104,39 +104,31 @@ Status SharedMemoryRegistry::List(const std::string& name, std::vector<SharedMem
   return Status::Ok();
 }
 
-Status SharedMemoryRegistry::Window(const std::string& what, const std::string& name, uint64_t offset,
-                                    uint64_t byte_size, std::shared_ptr<Region>* region, char** data) const {
+Status SharedMemoryRegistry::OutputTarget(const std::string& what, const std::string& name, uint64_t offset,
+                                          uint64_t byte_size, SharedMemoryOutput* target) const {
+  std::shared_ptr<Region> region;
   {
     std::lock_guard<std::mutex> lock(mutex_);
     auto found = regions_.find(name);
     if (found == regions_.end()) return Status::InvalidArg("Unable to find shared memory region: '" + name + "'");
-    *region = found->second;
+    region = found->second;
   }
-  const SharedMemoryRegionInfo& info = (*region)->info;
+  const SharedMemoryRegionInfo& info = region->info;
   if (offset > info.byte_size || byte_size > info.byte_size - offset) {
     return Status::InvalidArg(what + " uses " + std::to_string(byte_size) + " bytes at offset " +
                               std::to_string(offset) + " of shared memory region '" + name + "', which has " +
                               std::to_string(info.byte_size) + " bytes");
   }
-  *data = (*region)->mapping + info.offset + offset;
+  char* start = region->mapping + info.offset + offset;
+  *target = {name, std::move(region), start, byte_size};
   return Status::Ok();
 }
 
 Status SharedMemoryRegistry::InputData(const std::string& what, const std::string& name, uint64_t offset,
                                        uint64_t byte_size, Buffer* data) const {
-  std::shared_ptr<Region> region;
-  char* start = nullptr;
-  INFERD_RETURN_IF_ERROR(Window(what, name, offset, byte_size, &region, &start));
-  *data = Buffer(std::move(region), start, static_cast<size_t>(byte_size));
-  return Status::Ok();
-}
-
-Status SharedMemoryRegistry::OutputTarget(const std::string& what, const std::string& name, uint64_t offset,
-                                          uint64_t byte_size, SharedMemoryOutput* target) const {
-  std::shared_ptr<Region> region;
-  char* start = nullptr;
-  INFERD_RETURN_IF_ERROR(Window(what, name, offset, byte_size, &region, &start));
-  *target = {name, std::move(region), start, byte_size};
+  SharedMemoryOutput window;
+  INFERD_RETURN_IF_ERROR(OutputTarget(what, name, offset, byte_size, &window));
+  *data = Buffer(std::move(window.owner), window.data, static_cast<size_t>(byte_size));
   return Status::Ok();
 }
 

@@ -47,18 +47,15 @@ class SharedMemoryRegistry {
   // One region, or every region when `name` is empty (NOT_FOUND for an unknown name).
   Status List(const std::string& name, std::vector<SharedMemoryRegionInfo>* regions) const;
 
-  // The `byte_size` bytes at `offset` within region `name`, for an input
-  // (`what` names it in messages) or an output.
-  Status InputData(const std::string& what, const std::string& name, uint64_t offset, uint64_t byte_size,
-                   Buffer* data) const;
+  // The `byte_size` bytes at `offset` within region `name`, for an output
+  // or, as a read-only view, an input (`what` names it in messages).
   Status OutputTarget(const std::string& what, const std::string& name, uint64_t offset, uint64_t byte_size,
                       SharedMemoryOutput* target) const;
+  Status InputData(const std::string& what, const std::string& name, uint64_t offset, uint64_t byte_size,
+                   Buffer* data) const;
 
  private:
   struct Region;
-
-  Status Window(const std::string& what, const std::string& name, uint64_t offset, uint64_t byte_size,
-                std::shared_ptr<Region>* region, char** data) const;
 
   const bool allowed_;
   mutable std::mutex mutex_;

@@ -3,6 +3,8 @@
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
+#include "frontend/http/json_write.h"
+
 namespace inferd {
 
 HttpReply HttpReply::Json(int status, std::string json) {
@@ -17,8 +19,7 @@ HttpReply HttpReply::Error(int status, const std::string& message) {
   rapidjson::StringBuffer buffer;
   rapidjson::Writer<rapidjson::StringBuffer> writer(buffer);
   writer.StartObject();
-  writer.Key("error");
-  writer.String(message.c_str(), static_cast<rapidjson::SizeType>(message.size()));
+  WriteStringMember(&writer, "error", message);
   writer.EndObject();
   return Json(status, std::string(buffer.GetString(), buffer.GetSize()));
 }

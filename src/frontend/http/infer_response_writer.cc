@@ -6,6 +6,7 @@
 #include <cstring>
 
 #include "core/parameters_json.h"
+#include "frontend/http/json_write.h"
 
 namespace inferd {
 namespace {
@@ -42,7 +43,7 @@ Status WriteJsonData(const Tensor& tensor, JsonWriter* w) {
       auto count = ElementCount(tensor.shape).value_or(0);
       INFERD_RETURN_IF_ERROR(
           SplitBytesElements(tensor.name, std::string_view(d, tensor.data.size()), count, &elements));
-      for (auto e : elements) w->String(e.data(), static_cast<rapidjson::SizeType>(e.size()));
+      for (auto e : elements) WriteString(w, e);
       break;
     }
     default:
@@ -62,14 +63,10 @@ Status WriteHttpInferResponse(const InferenceResponse& response, const OutputEnc
   JsonWriter w(buffer);
   w.StartObject();
   if (!response.id.empty()) {
-    w.Key("id");
-    w.String(response.id.c_str(), static_cast<rapidjson::SizeType>(response.id.size()));
+    WriteStringMember(&w, "id", response.id);
   }
-  w.Key("model_name");
-  w.String(response.model_name.c_str(), static_cast<rapidjson::SizeType>(response.model_name.size()));
-  w.Key("model_version");
-  std::string version = std::to_string(response.model_version);
-  w.String(version.c_str(), static_cast<rapidjson::SizeType>(version.size()));
+  WriteStringMember(&w, "model_name", response.model_name);
+  WriteStringMember(&w, "model_version", std::to_string(response.model_version));
   if (!response.parameters.empty()) {
     w.Key("parameters");
     WriteParametersJson(response.parameters, &w);
@@ -78,11 +75,8 @@ Status WriteHttpInferResponse(const InferenceResponse& response, const OutputEnc
   w.StartArray();
   for (const Tensor& tensor : response.outputs) {
     w.StartObject();
-    w.Key("name");
-    w.String(tensor.name.c_str(), static_cast<rapidjson::SizeType>(tensor.name.size()));
-    w.Key("datatype");
-    std::string_view type = DataTypeName(tensor.datatype);
-    w.String(type.data(), static_cast<rapidjson::SizeType>(type.size()));
+    WriteStringMember(&w, "name", tensor.name);
+    WriteStringMember(&w, "datatype", DataTypeName(tensor.datatype));
     w.Key("shape");
     w.StartArray();
     for (int64_t dim : tensor.shape) w.Int64(dim);

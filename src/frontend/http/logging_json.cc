@@ -4,6 +4,7 @@
 #include <rapidjson/writer.h>
 
 #include "frontend/http/bounded_json.h"
+#include "frontend/http/json_write.h"
 
 namespace inferd {
 
@@ -47,8 +48,7 @@ std::string LogSettingsJson(const LogSettingsView& settings) {
   rapidjson::StringBuffer buffer;
   rapidjson::Writer<rapidjson::StringBuffer> w(buffer);
   w.StartObject();
-  w.Key("log_file");
-  w.String(settings.file.c_str(), static_cast<rapidjson::SizeType>(settings.file.size()));
+  WriteStringMember(&w, "log_file", settings.file);
   w.Key("log_info");
   w.Bool(settings.info);
   w.Key("log_warning");
@@ -57,8 +57,7 @@ std::string LogSettingsJson(const LogSettingsView& settings) {
   w.Bool(settings.error);
   w.Key("log_verbose_level");
   w.Uint(settings.verbose_level);
-  w.Key("log_format");
-  w.String(settings.format.c_str(), static_cast<rapidjson::SizeType>(settings.format.size()));
+  WriteStringMember(&w, "log_format", settings.format);
   w.EndObject();
   return std::string(buffer.GetString(), buffer.GetSize());
 }

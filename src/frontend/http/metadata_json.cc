@@ -4,15 +4,12 @@
 #include <rapidjson/writer.h>
 
 #include "core/data_type.h"
+#include "frontend/http/json_write.h"
 
 namespace inferd {
 namespace {
 
 using JsonWriter = rapidjson::Writer<rapidjson::StringBuffer>;
-
-void String(JsonWriter* w, std::string_view text) {
-  w->String(text.data(), static_cast<rapidjson::SizeType>(text.size()));
-}
 
 template <typename Tensors>
 void WriteTensors(JsonWriter* w, const Tensors& tensors, bool batched) {
@@ -20,9 +17,9 @@ void WriteTensors(JsonWriter* w, const Tensors& tensors, bool batched) {
   for (const auto& tensor : tensors) {
     w->StartObject();
     w->Key("name");
-    String(w, tensor.name());
+    WriteString(w, tensor.name());
     w->Key("datatype");
-    String(w, DataTypeName(static_cast<DataType>(tensor.data_type())));
+    WriteString(w, DataTypeName(static_cast<DataType>(tensor.data_type())));
     w->Key("shape");
     w->StartArray();
     for (int64_t dim : ApiShape(tensor.dims(), batched)) w->Int64(dim);
@@ -39,12 +36,12 @@ std::string ServerMetadataJson(const Server& server) {
   JsonWriter w(buffer);
   w.StartObject();
   w.Key("name");
-  String(&w, server.id());
+  WriteString(&w, server.id());
   w.Key("version");
-  String(&w, kInferdVersion);
+  WriteString(&w, kInferdVersion);
   w.Key("extensions");
   w.StartArray();
-  for (const auto& extension : server.extensions()) String(&w, extension);
+  for (const auto& extension : server.extensions()) WriteString(&w, extension);
   w.EndArray();
   w.EndObject();
   return std::string(buffer.GetString(), buffer.GetSize());
@@ -55,13 +52,13 @@ std::string ModelMetadataJson(const inference::ModelConfig& config, const std::v
   JsonWriter w(buffer);
   w.StartObject();
   w.Key("name");
-  String(&w, config.name());
+  WriteString(&w, config.name());
   w.Key("versions");
   w.StartArray();
-  for (int64_t version : versions) String(&w, std::to_string(version));
+  for (int64_t version : versions) WriteString(&w, std::to_string(version));
   w.EndArray();
   w.Key("platform");
-  String(&w, config.platform().empty() ? config.backend() : config.platform());
+  WriteString(&w, config.platform().empty() ? config.backend() : config.platform());
   bool batched = config.max_batch_size() > 0;
   w.Key("inputs");
   WriteTensors(&w, config.input(), batched);
@@ -78,20 +75,20 @@ std::string RepositoryIndexJson(const std::vector<ModelStatus>& models, bool rea
   for (const IndexRow& row : IndexRows(models, ready_only)) {
     w.StartObject();
     w.Key("name");
-    String(&w, row.name);
+    WriteString(&w, row.name);
     if (row.name_only) {
       w.EndObject();
       continue;
     }
     if (!row.version.empty()) {
       w.Key("version");
-      String(&w, row.version);
+      WriteString(&w, row.version);
     }
     w.Key("state");
-    String(&w, ModelStateName(row.state));
+    WriteString(&w, ModelStateName(row.state));
     if (!row.reason.empty()) {
       w.Key("reason");
-      String(&w, row.reason);
+      WriteString(&w, row.reason);
     }
     w.EndObject();
   }

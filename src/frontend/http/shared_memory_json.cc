@@ -4,6 +4,7 @@
 #include <rapidjson/writer.h>
 
 #include "frontend/http/bounded_json.h"
+#include "frontend/http/json_write.h"
 
 namespace inferd {
 
@@ -37,10 +38,8 @@ std::string SharedMemoryStatusJson(const std::vector<SharedMemoryRegionInfo>& re
   w.StartArray();
   for (const auto& region : regions) {
     w.StartObject();
-    w.Key("name");
-    w.String(region.name.c_str(), static_cast<rapidjson::SizeType>(region.name.size()));
-    w.Key("key");
-    w.String(region.key.c_str(), static_cast<rapidjson::SizeType>(region.key.size()));
+    WriteStringMember(&w, "name", region.name);
+    WriteStringMember(&w, "key", region.key);
     w.Key("offset");
     w.Uint64(region.offset);
     w.Key("byte_size");

@@ -3,6 +3,8 @@
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
+#include "frontend/http/json_write.h"
+
 namespace inferd {
 namespace {
 
@@ -58,8 +60,7 @@ std::string StatisticsJson(const std::vector<ModelStatsEntry>& entries) {
   for (const ModelStatsEntry& entry : entries) {
     const ModelStatsSnapshot& s = entry.stats;
     w.StartObject();
-    w.Key("name");
-    w.String(entry.name.c_str(), static_cast<rapidjson::SizeType>(entry.name.size()));
+    WriteStringMember(&w, "name", entry.name);
     w.Key("version");
     w.String(std::to_string(entry.version).c_str());
     w.Key("last_inference");
