@@ -141,6 +141,28 @@ def test_no_segments_after_the_server_stops(start_server, repo, make_client):
     assert pm.shm_segments(srv.proc.pid) == []
 
 
+def test_segments_of_a_killed_server_are_removed_by_the_next(start_server, repo, make_client):
+    """A server killed with SIGKILL cannot clean /dev/shm; the next server's Python backend does,
+    leaving alone names that carry the pid of a process that still runs."""
+    killed = start_server([repo], wait=None).wait_ready()
+    stub_pid(make_client(killed))
+    killed.proc.kill()
+    killed.proc.wait(timeout=30)
+    left = pm.shm_segments(killed.proc.pid)  # the instances' input segments, at least
+    assert left
+    alive = os.path.join(pm.SHM_DIR, f"inferd_{os.getpid()}_py0_in0")  # this test's own pid: it runs
+    open(alive, "wb").close()
+    try:
+        srv = start_server([repo])
+        stub_pid(make_client(srv))
+        assert pm.shm_segments(killed.proc.pid) == []
+        assert os.path.exists(alive)
+        assert (f"removed {len(left)} shared memory segment(s) left in /dev/shm by inferd processes that no "
+                "longer run") in srv.log()
+    finally:
+        os.unlink(alive)
+
+
 def test_decoupled_crash_ends_the_open_request_with_an_error(start_server, repo, make_grpc_client):
     srv = start_server([repo])
     client = make_grpc_client(srv)

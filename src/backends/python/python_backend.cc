@@ -9,6 +9,7 @@
 #include <future>
 
 #include "backends/python/python_instance.h"
+#include "backends/python/shm_segment.h"
 #include "backends/python/stub_messages.h"
 #include "config/config_json.h"
 #include "core/logging.h"
@@ -74,7 +75,7 @@ class PythonBackend : public Backend {
   Status AutoCompleteConfig(const ModelSpec& spec, inference::ModelConfig* config) override {
     if (!fs::exists(spec.model_path)) return Status::Ok();  // the load reports the missing file
     static std::atomic<int> counter{0};
-    std::string prefix = "inferd_" + std::to_string(getpid()) + "_ac" + std::to_string(counter++);
+    std::string prefix = ServerSegmentPrefix() + "ac" + std::to_string(counter++);
     std::shared_ptr<StubProcess> stub;
     {
       std::unique_ptr<StubProcess> started;
@@ -163,7 +164,7 @@ class PythonBackend : public Backend {
   // killed; the segments they or the server made would stay in /dev/shm.
   void Abort() override {
     KillAllStubs();
-    UnlinkSegmentsWithPrefix("inferd_" + std::to_string(getpid()) + "_");
+    UnlinkSegmentsWithPrefix(ServerSegmentPrefix());
   }
 
  private:
@@ -196,6 +197,11 @@ Status CreatePythonBackend(const BackendSettings& settings, const PythonServices
   if (parsed.python_dir.empty() || !fs::exists(parsed.python_dir + "/triton_python_backend_utils.py")) {
     return Status::Unavailable("the Python backend's module folder '" + parsed.python_dir +
                                "' has no triton_python_backend_utils.py (set --backend-config=python,python-dir=...)");
+  }
+  std::vector<std::string> removed = UnlinkSegmentsOfExitedServers();
+  if (!removed.empty()) {
+    LOG_WARNING << "removed " << removed.size() << " shared memory segment(s) left in /dev/shm by inferd processes "
+                << "that no longer run, e.g. /dev/shm/" << removed.front();
   }
   *out = std::make_unique<PythonBackend>(std::move(parsed), services);
   return Status::Ok();

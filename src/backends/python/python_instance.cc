@@ -21,7 +21,7 @@ bool IsSchedulingParameter(const std::string& key) {
 
 std::string UniqueShmPrefix() {
   static std::atomic<int> counter{0};
-  return "inferd_" + std::to_string(getpid()) + "_py" + std::to_string(counter++);
+  return ServerSegmentPrefix() + "py" + std::to_string(counter++);
 }
 
 void WriteRequest(uint64_t handle, const InferenceRequest& request, const std::vector<std::string>& output_names,

@@ -1,6 +1,7 @@
 #include "backends/python/shm_segment.h"
 
 #include <fcntl.h>
+#include <signal.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -8,6 +9,7 @@
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
+#include <string_view>
 
 namespace inferd {
 
@@ -60,6 +62,29 @@ ShmSegment::~ShmSegment() {
 
 Buffer ShmView(const std::shared_ptr<ShmSegment>& segment, size_t offset, size_t size) {
   return Buffer(segment, segment->data() + offset, size);
+}
+
+std::string ServerSegmentPrefix() { return "inferd_" + std::to_string(getpid()) + "_"; }
+
+std::vector<std::string> UnlinkSegmentsOfExitedServers() {
+  constexpr std::string_view kStart = "inferd_";
+  std::vector<std::string> removed;
+  std::error_code ec;
+  for (const auto& entry : std::filesystem::directory_iterator("/dev/shm", ec)) {
+    std::string name = entry.path().filename().string();
+    if (name.compare(0, kStart.size(), kStart) != 0) continue;
+    size_t digits_end = name.find('_', kStart.size());
+    std::string_view digits = std::string_view(name).substr(kStart.size(), digits_end - kStart.size());
+    if (digits_end == std::string::npos || digits.empty() || digits.size() > 9 ||
+        digits.find_first_not_of("0123456789") != std::string_view::npos) {
+      continue;
+    }
+    pid_t pid = static_cast<pid_t>(std::stol(std::string(digits)));
+    // Only a pid that names no process at all: EPERM means one runs.
+    if (kill(pid, 0) == 0 || errno != ESRCH) continue;
+    if (shm_unlink(("/" + name).c_str()) == 0) removed.push_back(name);
+  }
+  return removed;
 }
 
 void UnlinkSegmentsWithPrefix(const std::string& prefix) {

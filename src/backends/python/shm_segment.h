@@ -5,6 +5,7 @@
 #include <cstddef>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "core/buffer.h"
 #include "core/status.h"
@@ -44,5 +45,14 @@ Buffer ShmView(const std::shared_ptr<ShmSegment>& segment, size_t offset, size_t
 // Unlinks every segment in /dev/shm whose name starts with `prefix` (without
 // the leading '/'): what a crashed stub, or an aborted server, left behind.
 void UnlinkSegmentsWithPrefix(const std::string& prefix);
+
+// "inferd_<pid>_": how the name of every segment this server process or its
+// stubs make begins.
+std::string ServerSegmentPrefix();
+
+// Unlinks the segments of servers that no longer run: names that begin as
+// ServerSegmentPrefix does with the pid of no process (a server killed with
+// SIGKILL cannot remove its own). Returns their names.
+std::vector<std::string> UnlinkSegmentsOfExitedServers();
 
 }  // namespace inferd
