@@ -93,11 +93,11 @@ struct GrpcChannel::Impl {
   bool answer_started = false;  // a header of the call's answer arrived
   int64_t received_ns = 0;      // when the last read returned
 
-  Impl(std::string host, std::string port, std::chrono::milliseconds timeout)
-      : socket(std::move(host), std::move(port), timeout) {
+  Impl(std::string host, std::string port, SocketSettings settings)
+      : socket(std::move(host), std::move(port), settings) {
     authority = socket.Authority();
     // At most 8 digits; a larger timeout is sent in seconds.
-    int64_t ms = timeout.count();
+    int64_t ms = settings.timeout.count();
     timeout_header = ms < 100000000 ? std::to_string(ms) + "m" : std::to_string(ms / 1000) + "S";
   }
 
@@ -330,8 +330,8 @@ struct GrpcChannel::Impl {
   }
 };
 
-GrpcChannel::GrpcChannel(std::string host, std::string port, std::chrono::milliseconds timeout)
-    : impl_(std::make_unique<Impl>(std::move(host), std::move(port), timeout)) {}
+GrpcChannel::GrpcChannel(std::string host, std::string port, SocketSettings settings)
+    : impl_(std::make_unique<Impl>(std::move(host), std::move(port), settings)) {}
 
 GrpcChannel::~GrpcChannel() = default;
 

@@ -31,7 +31,7 @@ struct GrpcReply {
 
 class GrpcChannel {
  public:
-  GrpcChannel(std::string host, std::string port, std::chrono::milliseconds timeout);
+  GrpcChannel(std::string host, std::string port, SocketSettings settings);
   ~GrpcChannel();
   GrpcChannel(const GrpcChannel&) = delete;
   GrpcChannel& operator=(const GrpcChannel&) = delete;

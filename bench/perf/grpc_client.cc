@@ -18,7 +18,7 @@ std::string MethodPath(std::string_view method) {
 }
 
 std::unique_ptr<GrpcChannel> NewChannel(const ClientOptions& options) {
-  return std::make_unique<GrpcChannel>(options.host, options.port, std::chrono::milliseconds(options.timeout_ms));
+  return std::make_unique<GrpcChannel>(options.host, options.port, options.socket);
 }
 
 // One unary call of `rpc` at `path`: an error names the call, and a gRPC

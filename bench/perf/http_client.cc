@@ -34,7 +34,7 @@ class HttpInferClient : public InferClient {
  public:
   explicit HttpInferClient(const ClientOptions& options)
       : options_(options),
-        connection_(options.host, options.port, std::chrono::milliseconds(options.timeout_ms)),
+        connection_(options.host, options.port, options.socket),
         target_(ModelPath(options) + "/infer") {}
 
   Status Infer(const InferPayload& payload, RequestTiming* timing) override {
@@ -73,7 +73,7 @@ class HttpInferClient : public InferClient {
 class HttpServerClient : public ServerClient {
  public:
   explicit HttpServerClient(const ClientOptions& options)
-      : options_(options), connection_(options.host, options.port, std::chrono::milliseconds(options.timeout_ms)) {}
+      : options_(options), connection_(options.host, options.port, options.socket) {}
 
   Status ServerExtensions(std::vector<std::string>* extensions) override {
     HttpResponse response;

@@ -33,8 +33,8 @@ struct HttpConnection::Impl {
   beast::flat_buffer buffer;
   int exchanges = 0;  // completed on the current connection
 
-  Impl(std::string host, std::string port, std::chrono::milliseconds timeout)
-      : socket(std::move(host), std::move(port), timeout) {}
+  Impl(std::string host, std::string port, SocketSettings settings)
+      : socket(std::move(host), std::move(port), settings) {}
 
   std::string Address() const { return socket.Address(); }
   std::string TimeoutText() const { return socket.TimeoutText(); }
@@ -132,8 +132,8 @@ struct HttpConnection::Impl {
   }
 };
 
-HttpConnection::HttpConnection(std::string host, std::string port, std::chrono::milliseconds timeout)
-    : impl_(std::make_unique<Impl>(std::move(host), std::move(port), timeout)) {}
+HttpConnection::HttpConnection(std::string host, std::string port, SocketSettings settings)
+    : impl_(std::make_unique<Impl>(std::move(host), std::move(port), settings)) {}
 
 HttpConnection::~HttpConnection() { impl_->Close(); }
 

@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "perf/status.h"
+#include "perf/tcp_socket.h"
 
 namespace inferd::perf {
 
@@ -35,7 +36,7 @@ struct HttpExchangeTiming {
 
 class HttpConnection {
  public:
-  HttpConnection(std::string host, std::string port, std::chrono::milliseconds timeout);
+  HttpConnection(std::string host, std::string port, SocketSettings settings);
   ~HttpConnection();
   HttpConnection(const HttpConnection&) = delete;
   HttpConnection& operator=(const HttpConnection&) = delete;

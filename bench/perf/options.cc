@@ -3,6 +3,7 @@
 #include <CLI/CLI.hpp>
 
 #include <algorithm>
+#include <chrono>
 #include <cstdlib>
 #include <iostream>
 
@@ -82,6 +83,8 @@ ParseOutcome ParsePerfOptions(int argc, char** argv, PerfOptions* options) {
   std::vector<std::string> shapes;
   bool json = false;
   int64_t warmup_ms = -1;
+  int64_t timeout_ms = options->client.socket.timeout.count();
+  int64_t busy_poll_us = 0;
   MeasureOptions& measure = options->measure;
 
   app.add_option("-m,--model-name", options->client.model, "Model to measure")->required();
@@ -117,8 +120,12 @@ ParseOutcome ParsePerfOptions(int argc, char** argv, PerfOptions* options) {
   app.add_option("--percentile", measure.percentile,
                  "Latency the stability check uses: 50, 90, 95 or 99 (default: the average)")
       ->check(CLI::IsMember(std::vector<int>{0, 50, 90, 95, 99}));
-  app.add_option("--timeout", options->client.timeout_ms, "Connect and request timeout, ms")
-      ->check(CLI::PositiveNumber);
+  app.add_option("--timeout", timeout_ms, "Connect and request timeout, ms")->check(CLI::PositiveNumber);
+  app.add_option("--busy-poll-us", busy_poll_us,
+                 "Each connection polls for its answer this long before blocking (0: it blocks at once): "
+                 "low-concurrency latency without the load generator's own wake-up; takes a core per waiting "
+                 "connection")
+      ->check(CLI::NonNegativeNumber);
   app.add_option("-f,--latency-report-file", options->csv_file, "Write the results as CSV to this file");
   app.add_option("--json-output", options->json_file, "Write the results as JSON to this file");
 
@@ -175,6 +182,8 @@ ParseOutcome ParsePerfOptions(int argc, char** argv, PerfOptions* options) {
 
   if (warmup_ms < 0) warmup_ms = std::min<int64_t>(measure.interval_ms, 2000);
   measure.warmup_ms = warmup_ms;
+  options->client.socket.timeout = std::chrono::milliseconds(timeout_ms);
+  options->client.socket.busy_poll = std::chrono::microseconds(busy_poll_us);
   measure.batch_size = options->input.batch_size;
   return ParseOutcome::kRun;
 }

@@ -10,6 +10,7 @@
 #include "perf/model_info.h"
 #include "perf/server_stats.h"
 #include "perf/status.h"
+#include "perf/tcp_socket.h"
 
 namespace inferd::perf {
 
@@ -19,7 +20,7 @@ struct ClientOptions {
   Protocol protocol = Protocol::kHttp;
   std::string host = "localhost";
   std::string port = "8000";
-  int64_t timeout_ms = 30000;  // connect, and each request's whole exchange
+  SocketSettings socket;
   std::string model;
   std::string version;      // "" = the server's choice
   bool json_inputs = false;   // HTTP only: tensors as JSON "data"

@@ -52,12 +52,12 @@ struct TcpSocket::Resolver {
   }
 };
 
-TcpSocket::TcpSocket(std::string host, std::string port, std::chrono::milliseconds timeout)
-    : host_(std::move(host)), port_(std::move(port)), timeout_(timeout), resolver_(std::make_unique<Resolver>()) {}
+TcpSocket::TcpSocket(std::string host, std::string port, SocketSettings settings)
+    : host_(std::move(host)), port_(std::move(port)), settings_(settings), resolver_(std::make_unique<Resolver>()) {}
 
 TcpSocket::~TcpSocket() { Close(); }
 
-std::string TcpSocket::TimeoutText() const { return std::to_string(timeout_.count()) + " ms (--timeout)"; }
+std::string TcpSocket::TimeoutText() const { return std::to_string(settings_.timeout.count()) + " ms (--timeout)"; }
 
 std::string TcpSocket::Authority() const {
   const bool v6 = host_.find(':') != std::string::npos;
@@ -93,8 +93,8 @@ Status TcpSocket::Connect(Clock::time_point deadline) {
   socket.set_option(tcp::no_delay(true), ec);
   socket.non_blocking(false, ec);
   timeval receive_timeout{};
-  receive_timeout.tv_sec = static_cast<time_t>(timeout_.count() / 1000);
-  receive_timeout.tv_usec = static_cast<suseconds_t>(timeout_.count() % 1000 * 1000);
+  receive_timeout.tv_sec = static_cast<time_t>(settings_.timeout.count() / 1000);
+  receive_timeout.tv_usec = static_cast<suseconds_t>(settings_.timeout.count() % 1000 * 1000);
   if (setsockopt(socket.native_handle(), SOL_SOCKET, SO_RCVTIMEO, &receive_timeout, sizeof receive_timeout) != 0) {
     std::string why = strerror(errno);
     resolver_->Close();
@@ -143,6 +143,15 @@ bool TcpSocket::WriteAll(std::vector<iovec> pieces, Clock::time_point deadline, 
   return true;
 }
 
-ssize_t TcpSocket::Receive(void* buffer, size_t size) { return recv(fd_, buffer, size, 0); }
+ssize_t TcpSocket::Receive(void* buffer, size_t size) {
+  if (settings_.busy_poll.count() > 0) {
+    auto until = Clock::now() + settings_.busy_poll;
+    do {
+      ssize_t received = recv(fd_, buffer, size, MSG_DONTWAIT);
+      if (received >= 0 || (errno != EAGAIN && errno != EWOULDBLOCK)) return received;
+    } while (Clock::now() < until);
+  }
+  return recv(fd_, buffer, size, 0);
+}
 
 }  // namespace inferd::perf

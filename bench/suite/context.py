@@ -49,7 +49,8 @@ class Run:
         return self._server("flask", lambda: flask_server.start(self.work_dir))
 
     def sweep(self, paths, levels, interval_ms=None):
-        """{label: {level: inferd-perf row}} for paths {label: (endpoint, model, protocol)}.
+        """{label: {level: inferd-perf row}} for paths {label: (endpoint, model, protocol)}, or
+        (endpoint, model, protocol, busy_poll_us) for a load generator polling for its answers.
         Every path is measured at a level before the next level, so rows compared
         at one level are measured minutes apart at most. After its first level, a path's
         windows grow with the concurrency as settings.window_ms says, from the
@@ -57,11 +58,11 @@ class Run:
         interval_ms = interval_ms or self.settings.interval_ms
         rows = {label: {} for label in paths}
         for level in levels:
-            for label, (endpoint, model, protocol) in paths.items():
+            for label, (endpoint, model, protocol, *polling) in paths.items():
                 first = next(iter(rows[label].values()), None)
                 rate = first["inferences_per_second"] if first else 0
                 window = self.settings.window_ms(interval_ms, level, rate)
-                rows[label][level] = self.perf(endpoint, model, protocol, level, window)
+                rows[label][level] = self.perf(endpoint, model, protocol, level, window, *polling)
         return rows
 
     def raw(self, model, batches, repo=None):

@@ -24,8 +24,9 @@ class Perf:
         self.say = say
         self._count = 0
 
-    def __call__(self, endpoint, model, protocol, concurrency, interval_ms=None):
-        """inferd-perf's JSON row (with "stable") for one concurrency."""
+    def __call__(self, endpoint, model, protocol, concurrency, interval_ms=None, busy_poll_us=0):
+        """inferd-perf's JSON row (with "stable") for one concurrency; `busy_poll_us` is
+        inferd-perf's --busy-poll-us (how long each connection polls for its answer)."""
         interval_ms = interval_ms or self.settings.interval_ms
         self._count += 1
         out = os.path.join(self.work_dir, f"perf{self._count}.json")
@@ -33,7 +34,10 @@ class Perf:
         command = [PERF, "-m", model, "-i", protocol, "-u", endpoint.address(protocol),
                    "--concurrency-range", str(concurrency), "--json-output", out,
                    *self.settings.perf_window_args(interval_ms)]
-        self.say(f"  {endpoint.name} {model} {protocol} concurrency {concurrency}")
+        if busy_poll_us:
+            command += ["--busy-poll-us", str(busy_poll_us)]
+        polling = f", client polling {busy_poll_us} µs" if busy_poll_us else ""
+        self.say(f"  {endpoint.name} {model} {protocol} concurrency {concurrency}{polling}")
         code = run_bounded(command, self.settings.perf_timeout(interval_ms), log)
         results = []
         if os.path.exists(out):

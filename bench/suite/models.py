@@ -95,7 +95,7 @@ max_batch_size: 16
 input [ {{ name: "{input}" data_type: TYPE_FP32 dims: [ 3, 224, 224 ] }} ]
 output [ {{ name: "{output}" data_type: TYPE_FP32 dims: [ 1000 ] }} ]
 instance_group [ {{ count: 1 kind: KIND_CPU }} ]
-dynamic_batching {{ }}
+dynamic_batching {{ preferred_batch_size: [ 8, 16 ] max_queue_delay_microseconds: 2000 }}
 '''
 
 PIPELINE_MODELS = ("ensemble_model", "model1", "model2")

@@ -66,7 +66,8 @@ def test_quick_tiny_run_writes_report_and_plot_and_cleans_up(tmp_path):
     assert [r.name for r in reports] == [reports[0].name] and reports[0].name.endswith("-tiny-quick.md")
     text = reports[0].read_text()
     for expected in ("inferd HTTP binary", "inferd gRPC", "nginx static", "in-process call", "## Targets",
-                     "cores", "bench/run --quick --only tiny"):
+                     "cores", "bench/run --quick --only tiny", "| inferd HTTP binary, client polling | 1 |",
+                     "| inferd gRPC, client polling | 1 |", "(client polling; +"):
         assert expected in text
     assert "PASS" in text or "MISS" in text
     plots = list(results.glob("*-tiny.png"))

@@ -197,6 +197,20 @@ def test_large_tensors(perf_server, protocol, tmp_path):
         assert_sane_result(row)
 
 
+@pytest.mark.parametrize("protocol", ["http", "grpc"])
+def test_busy_polling_client(perf_server, protocol, tmp_path):
+    """--busy-poll-us: answers read by polling, small ones and ones that arrive in many pieces."""
+    for model, extra in (("add_sub_fp32", []), ("int8_identity", ["--shape", "INPUT0:2000000"])):
+        json_path = tmp_path / f"{model}.json"
+        result = run_perf("-m", model, *target(perf_server, protocol), *extra, "--busy-poll-us", "200",
+                          "--concurrency-range", "1:2", *FAST, "--json-output", str(json_path))
+        assert result.returncode == 0, result.stderr
+        rows = json.loads(json_path.read_text())["results"]
+        assert [row["concurrency"] for row in rows] == [1, 2]
+        for row in rows:
+            assert_sane_result(row)
+
+
 def test_grpc_to_an_http_port_is_a_clear_error(perf_server):
     result = run_perf("-m", "add_sub_fp32", "-i", "grpc", "-u", address(perf_server, "http"), "--timeout", "3000",
                       timeout=30)
@@ -313,6 +327,7 @@ def test_server_stopping_mid_run_is_reported(tmp_path, protocol):
     (["-m", "m", "--shape", "INPUT0"], "--shape expects"),
     (["-m", "m", "--request-distribution", "bursty"], "--request-distribution"),
     (["-m", "m", "-u", "host:port"], "invalid address"),
+    (["-m", "m", "--busy-poll-us", "-5"], "--busy-poll-us"),
 ])
 def test_bad_flags_are_usage_errors(args, fragment):
     result = run_perf(*args, timeout=30)
@@ -327,5 +342,5 @@ def test_help_lists_the_flags():
     assert result.returncode == 0
     for flag in ("--concurrency-range", "--request-rate-range", "--request-distribution", "--measurement-interval",
                  "--stability-percentage", "--max-trials", "--input-data", "--shape", "--json", "--json-output",
-                 "--warmup-interval", "--timeout", "-f"):
+                 "--warmup-interval", "--timeout", "--busy-poll-us", "-f"):
         assert flag in result.stdout

@@ -78,7 +78,10 @@ def run(ctx):
     columns = ["path", "concurrency", "img/s", "p50 ms", "p99 ms", "avg ms", "of raw best", "target", "result"]
     about = ("bench/common.py's ResNet-50 (random weights, `torch.manual_seed(0)`) exported to ONNX and traced to "
              "TorchScript. `resnet50_*` run each request alone (max_batch_size 0); `resnet50_*_batched` have "
-             "max_batch_size 16 and `dynamic_batching { }`. One instance, the backends' default threads. inferd-perf "
+             "max_batch_size 16 and `dynamic_batching { preferred_batch_size: [ 8, 16 ] max_queue_delay_microseconds: "
+             "2000 }`: the two batch sizes the raw rows run fastest at, and a delay long enough for the clients a "
+             "batch answered to send again, so batches do not alternate between a few requests and many. One "
+             "instance, the backends' default threads. inferd-perf "
              "sends one image per request over HTTP with binary tensors. The raw rows are `inferd_in_process` on the "
              "batched model: the same backend's Execute in a loop at each batch size, no server; the batch size with the "
              "most img/s is run twice more, before and after inferd's sweep, and the median of its three runs is the "
