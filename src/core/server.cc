@@ -5,6 +5,23 @@
 #include "core/request_validator.h"
 
 namespace inferd {
+namespace {
+
+// The timestamps of a finished request, from its timeline, in the order it passed them.
+void TraceTimeline(const RequestTimeline& timeline, uint64_t end_ns, RequestTrace* trace) {
+  trace->Timestamp("REQUEST_START", timeline.received_ns);
+  if (timeline.queued_ns) trace->Timestamp("QUEUE_START", timeline.queued_ns);
+  if (timeline.exec_start_ns) {
+    uint64_t at = timeline.exec_start_ns;
+    trace->Timestamp("COMPUTE_START", at);
+    trace->Timestamp("COMPUTE_INPUT_END", at += timeline.compute.input_ns);
+    trace->Timestamp("COMPUTE_OUTPUT_START", at += timeline.compute.infer_ns);
+    trace->Timestamp("COMPUTE_END", at + timeline.compute.output_ns);
+  }
+  trace->Timestamp("REQUEST_END", end_ns);
+}
+
+}  // namespace
 
 const char* const kInferdVersion = "0.1.0";
 
@@ -15,7 +32,8 @@ const std::vector<std::string>& Server::extensions() const {
   static const std::vector<std::string> kExtensions = {"classification", "model_configuration",
                                                        "system_shared_memory", "binary_tensor_data", "parameters",
                                                        "statistics", "model_repository",
-                                                       "model_repository(unload_dependents)", "logging"};
+                                                       "model_repository(unload_dependents)", "logging",
+                                                       "trace"};
   return kExtensions;
 }
 
@@ -26,6 +44,16 @@ bool Server::IsReady() const {
 
 Status Server::GetModel(const std::string& name, int64_t version, std::shared_ptr<ModelVersion>* model) const {
   return models_->Get(name, version, model);
+}
+
+Status Server::CheckTraceModel(const std::string& name) const {
+  std::shared_ptr<ModelVersion> model;
+  Status found = models_->Get(name, -1, &model);
+  if (found.ok()) return found;
+  for (const ModelStatus& status : models_->RepositoryIndex()) {
+    if (status.name == name) return Status::InvalidArg("Request for unknown model : " + name);
+  }
+  return found;
 }
 
 Status Server::LoadModel(const std::string& name, const ModelLoadOverrides& overrides) {
@@ -187,14 +215,30 @@ void Server::InferStream(std::shared_ptr<ModelVersion> model, std::unique_ptr<In
     return callback(std::move(status), nullptr, true);
   }
   timeline->batch_size = RequestBatchSize(*request, model->config().max_batch_size() > 0);
+  std::shared_ptr<RequestTrace> trace = tracer_.Sample(model->config().name());
+  if (trace) {
+    trace->Describe(model->config().name(), model->version(), request->id);
+    for (const Tensor& input : request->inputs) trace->AddTensor("TENSOR_QUEUE_INPUT", input);
+  }
   std::shared_ptr<const InferenceRequest> shared_request = std::move(request);
   job.request = shared_request;
   job.timeline = timeline;
-  job.on_response = [model, shared_request, timeline, callback = std::move(callback)](
+  job.on_response = [this, model, shared_request, timeline, trace, callback = std::move(callback)](
                         Status status, std::unique_ptr<InferenceResponse> response, bool final) {
     if (status.ok() && response) status = FinishResponse(*model, *shared_request, response.get());
     if (!status.ok()) response.reset();
     if (final) RecordRequest(status, *timeline, &model->stats());
+    if (trace) {
+      uint64_t now = SteadyNowNs();
+      if (response) {
+        trace->Timestamp("INFER_RESPONSE_COMPLETE", now);
+        for (const Tensor& output : response->outputs) trace->AddTensor("TENSOR_BACKEND_OUTPUT", output);
+      }
+      if (final) {
+        TraceTimeline(*timeline, now, trace.get());
+        tracer_.Finish(trace);
+      }
+    }
     callback(std::move(status), std::move(response), final);
   };
   model->Enqueue(std::move(job));

@@ -19,6 +19,7 @@
 #include "core/model_load_overrides.h"
 #include "core/model_stats.h"
 #include "core/shared_memory.h"
+#include "core/tracer.h"
 #include "repository/model_manager.h"
 
 namespace inferd {
@@ -42,6 +43,7 @@ struct ServerOptions {
   bool strict_readiness = true;  // --strict-readiness
   ModelControlMode model_control_mode = ModelControlMode::kNone;
   bool allow_client_shm = false;  // --allow-client-shm: clients may register shared memory
+  TraceSettings trace;            // --trace-config
 };
 
 // Version of inferd reported by the server metadata.
@@ -56,6 +58,12 @@ class Server {
   // The client shared memory regions (the system shared memory extension).
   SharedMemoryRegistry& shared_memory() { return shared_memory_; }
   const SharedMemoryRegistry& shared_memory() const { return shared_memory_; }
+  // What requests are traced, and their traces (the trace extension).
+  Tracer& tracer() { return tracer_; }
+  // Whether a model's trace settings may be read or changed: it must have a
+  // READY version. NOT_FOUND for a model the repositories do not have,
+  // INVALID_ARG for one without a READY version.
+  Status CheckTraceModel(const std::string& name) const;
 
   bool IsLive() const { return !exiting_; }
   // Live, and with strict readiness every model READY.
@@ -120,6 +128,7 @@ class Server {
   ServerOptions options_;
   ModelManager* models_;
   SharedMemoryRegistry shared_memory_{options_.allow_client_shm};
+  Tracer tracer_{options_.trace};
   std::atomic<bool> exiting_{false};
   std::mutex idle_mutex_;
   std::condition_variable idle_;

@@ -96,6 +96,7 @@ int Run(const Options& options) {
   server_options.strict_readiness = options.strict_readiness;
   server_options.model_control_mode = control;
   server_options.allow_client_shm = options.allow_client_shm;
+  server_options.trace = options.trace;
   Server server(server_options, &models);
   backends.services().infer = [&server](std::unique_ptr<InferenceRequest> request, StreamCallback done) {
     server.InferStream(std::move(request), std::move(done));
@@ -197,6 +198,7 @@ int Run(const Options& options) {
   grpc.Stop();
   metrics.Stop();
   models.UnloadAll();  // runs each model's finalize
+  server.tracer().WriteAll();
   LOG_INFO << "inferd stopped";
   return 0;
 }

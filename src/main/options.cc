@@ -178,6 +178,18 @@ ParseOutcome ParseOptions(int argc, char** argv, Options* options) {
   app.add_option("--log-file", options->log_file, "Write the log to this file (appended to) instead of stderr");
   app.add_option("--backend-config", backend_configs, "<backend>,<key>=<value> (repeatable)")
       ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
+  std::vector<std::string> trace_configs, trace_levels;
+  std::string trace_file, trace_rate, trace_count, trace_log_frequency;
+  app.add_option("--trace-config", trace_configs,
+                 "[triton,]<setting>=<value> (repeatable): level, rate, count, mode; triton,file and "
+                 "triton,log-frequency")
+      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
+  app.add_option("--trace-file", trace_file, "Deprecated: --trace-config triton,file=<path>");
+  app.add_option("--trace-level", trace_levels, "Deprecated: --trace-config level=<level> (repeatable)")
+      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
+  app.add_option("--trace-rate", trace_rate, "Deprecated: --trace-config rate=<n>");
+  app.add_option("--trace-count", trace_count, "Deprecated: --trace-config count=<n>");
+  app.add_option("--trace-log-frequency", trace_log_frequency, "Deprecated: --trace-config triton,log-frequency=<n>");
 
   try {
     app.parse(argc, argv);
@@ -237,6 +249,27 @@ ParseOutcome ParseOptions(int argc, char** argv, Options* options) {
       std::cerr << "inferd: error: " << error << std::endl;
       return ParseOutcome::kExitFailure;
     }
+  }
+  // The older flags first, so that --trace-config has the last word.
+  std::vector<std::string> trace_arguments;
+  if (!trace_file.empty()) trace_arguments.push_back("triton,file=" + trace_file);
+  for (const std::string& level : trace_levels) trace_arguments.push_back("level=" + level);
+  if (!trace_rate.empty()) trace_arguments.push_back("rate=" + trace_rate);
+  if (!trace_count.empty()) trace_arguments.push_back("count=" + trace_count);
+  if (!trace_log_frequency.empty()) trace_arguments.push_back("triton,log-frequency=" + trace_log_frequency);
+  trace_arguments.insert(trace_arguments.end(), trace_configs.begin(), trace_configs.end());
+  std::vector<std::string> levels;
+  for (const std::string& argument : trace_arguments) {
+    Status applied = ApplyTraceConfig(argument, &options->trace, &levels);
+    if (!applied.ok()) {
+      std::cerr << "inferd: error: " << applied.message() << std::endl;
+      return ParseOutcome::kExitFailure;
+    }
+  }
+  if (Status parsed = levels.empty() ? Status::Ok() : TraceLevel::Parse(levels, &options->trace.level);
+      !parsed.ok()) {
+    std::cerr << "inferd: error: --trace-config level: " << parsed.message() << std::endl;
+    return ParseOutcome::kExitFailure;
   }
   if (options->metrics_address.empty()) options->metrics_address = options->http_address;
   SpreadGlobalBackendConfig(options);

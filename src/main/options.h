@@ -7,6 +7,7 @@
 
 #include "backends/backend.h"
 #include "core/status.h"
+#include "core/trace_settings.h"
 #include "frontend/api_restrictions.h"
 #include "frontend/header_forwarding.h"
 
@@ -54,6 +55,8 @@ struct Options {
   bool allow_cpu_metrics = true;
   bool allow_gpu_metrics = true;  // accepted; there are no GPU metrics
   bool metrics_counter_latencies = true;  // --metrics-config counter_latencies
+
+  TraceSettings trace;  // --trace-config and the older --trace-* flags
 
   std::string model_control_mode = "none";  // none, poll or explicit (lower case)
   std::vector<std::string> load_models;     // --load-model, explicit mode only; "*" = every model

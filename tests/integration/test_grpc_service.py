@@ -188,7 +188,6 @@ def test_model_load_unload_not_allowed(grpc_client, stubs, rpc):
 
 
 UNSUPPORTED = {
-    "TraceSetting": "the trace extension is not supported by this version of inferd",
     **{f"CudaSharedMemory{op}": "CUDA shared memory is not supported: this build of inferd has no GPU support"
        for op in ("Status", "Register", "Unregister")},
 }

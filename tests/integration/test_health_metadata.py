@@ -5,7 +5,7 @@
 # client such as perf_analyzer never calls an endpoint that is missing.
 IMPLEMENTED_EXTENSIONS = ["classification", "model_configuration", "system_shared_memory", "binary_tensor_data",
                           "parameters", "statistics", "model_repository", "model_repository(unload_dependents)",
-                          "logging"]
+                          "logging", "trace"]
 
 
 def test_health_live_and_ready(server, http):

@@ -94,7 +94,7 @@ void GrpcService::AddMethods(GrpcQueue* queue) {
   AddRefused(queue, &S::RequestCudaSharedMemoryStatus, C::kSharedMemory, CudaSharedMemoryNotSupported());
   AddRefused(queue, &S::RequestCudaSharedMemoryRegister, C::kSharedMemory, CudaSharedMemoryNotSupported());
   AddRefused(queue, &S::RequestCudaSharedMemoryUnregister, C::kSharedMemory, CudaSharedMemoryNotSupported());
-  AddRefused(queue, &S::RequestTraceSetting, C::kTrace, ExtensionNotSupported("the trace extension"));
+  Add(queue, &S::RequestTraceSetting, C::kTrace, &GrpcService::TraceSetting);
   Add(queue, &S::RequestLogSettings, C::kLogging, &GrpcService::LogSettings);
   Add<HealthService>(
       queue, &health_service_, &HealthService::RequestCheck, C::kHealth,
@@ -187,6 +187,33 @@ void GrpcService::ModelInfer(Call<inference::ModelInferRequest, inference::Model
                    if (status.ok()) status = WriteGrpcInferResponse(*result, shared_memory, call->response());
                    call->Finish(status);
                  });
+}
+
+void GrpcService::TraceSetting(Call<inference::TraceSettingRequest, inference::TraceSettingResponse>* call) {
+  const inference::TraceSettingRequest& request = call->request();
+  const std::string& model = request.model_name();
+  if (!model.empty()) {
+    Status target = server_->CheckTraceModel(model);
+    if (!target.ok()) return call->Finish(target);
+  }
+  TraceSettingsChange change;
+  change.clear_all = !model.empty() && request.settings().empty();
+  for (const auto& [key, value] : request.settings()) {
+    std::vector<std::string> values(value.value().begin(), value.value().end());
+    // An empty list clears the setting.
+    Status status = AddTraceSetting(key, values, values.empty(), &change);
+    if (!status.ok()) return call->Finish(status);
+  }
+  if (!request.settings().empty() || change.clear_all) server_->tracer().Update(model, change);
+  TraceSettings settings = server_->tracer().Settings(model);
+  auto& out = *call->response()->mutable_settings();
+  for (const std::string& level : settings.level.Names()) out["trace_level"].add_value(level);
+  out["trace_rate"].add_value(std::to_string(settings.rate));
+  out["trace_count"].add_value(std::to_string(settings.count));
+  out["log_frequency"].add_value(std::to_string(settings.log_frequency));
+  out["trace_file"].add_value(settings.file);
+  out["trace_mode"].add_value("triton");
+  call->Finish(Status::Ok());
 }
 
 void GrpcService::LogSettings(Call<inference::LogSettingsRequest, inference::LogSettingsResponse>* call) {

@@ -62,6 +62,7 @@ class GrpcService {
   void ModelInfer(Call<inference::ModelInferRequest, inference::ModelInferResponse>* call);
   void ModelConfig(Call<inference::ModelConfigRequest, inference::ModelConfigResponse>* call);
   void LogSettings(Call<inference::LogSettingsRequest, inference::LogSettingsResponse>* call);
+  void TraceSetting(Call<inference::TraceSettingRequest, inference::TraceSettingResponse>* call);
   void SystemSharedMemoryStatus(
       Call<inference::SystemSharedMemoryStatusRequest, inference::SystemSharedMemoryStatusResponse>* call);
   void SystemSharedMemoryRegister(

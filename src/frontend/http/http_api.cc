@@ -11,6 +11,7 @@
 #include "frontend/http/infer_request_reader.h"
 #include "frontend/http/infer_response_writer.h"
 #include "frontend/http/logging_json.h"
+#include "frontend/http/trace_json.h"
 #include "frontend/http/metadata_json.h"
 #include "frontend/http/repository_json.h"
 #include "frontend/http/shared_memory_json.h"
@@ -111,9 +112,9 @@ void HttpApi::Handle(HttpRequest request, HttpReplyFn reply) {
       if (area == "systemsharedmemory") return HandleSystemSharedMemory(request, parts, std::move(reply));
       return reply(ErrorReply(CudaSharedMemoryNotSupported()));
     }
-    if (area == "trace") {
+    if (area == "trace" && parts.size() == 3 && parts[2] == "setting") {
       if (Refused(request, ApiCategory::kTrace, reply)) return;
-      return reply(NotYetSupported("the trace extension"));
+      return HandleTraceSettings(request, "", std::move(reply));
     }
     if (area == "logging" && parts.size() == 2) {
       if (Refused(request, ApiCategory::kLogging, reply)) return;
@@ -142,6 +143,22 @@ void HttpApi::HandleLogging(const HttpRequest& request, HttpReplyFn reply) {
     return reply(MethodNotAllowed());
   }
   reply(HttpReply::Json(200, LogSettingsJson(CurrentLogSettings())));
+}
+
+void HttpApi::HandleTraceSettings(const HttpRequest& request, const std::string& model, HttpReplyFn reply) {
+  if (!model.empty()) {
+    Status target = server_->CheckTraceModel(model);
+    if (!target.ok()) return reply(ErrorReply(target));
+  }
+  if (request.method == "POST") {
+    TraceSettingsChange change;
+    Status status = ReadTraceSettingsJson(*request.body, !model.empty(), &change);
+    if (!status.ok()) return reply(ErrorReply(status));
+    server_->tracer().Update(model, change);
+  } else if (request.method != "GET") {
+    return reply(MethodNotAllowed());
+  }
+  reply(HttpReply::Json(200, TraceSettingsJson(server_->tracer().Settings(model))));
 }
 
 void HttpApi::HandleSystemSharedMemory(const HttpRequest& request, const std::vector<std::string>& parts,
@@ -242,8 +259,9 @@ void HttpApi::HandleModel(const HttpRequest& request, const std::string& model_n
     return reply(method == "GET" ? StatisticsReply(*server_, model_name, version) : MethodNotAllowed());
   }
   if (action == "trace/setting") {
+    if (version != -1) return reply(HttpReply::Error(404, "Not Found"));  // no versioned trace path
     if (Refused(request, ApiCategory::kTrace, reply)) return;
-    return reply(NotYetSupported("the trace extension"));
+    return HandleTraceSettings(request, model_name, std::move(reply));
   }
   if (action == "generate" || action == "generate_stream") {
     if (Refused(request, ApiCategory::kInference, reply)) return;

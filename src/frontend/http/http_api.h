@@ -34,6 +34,8 @@ class HttpApi : public HttpHandler {
                    const std::string& action, HttpReplyFn reply);
   void HandleRepository(const HttpRequest& request, const std::vector<std::string>& parts, HttpReplyFn reply);
   // GET and POST /v2/logging: the log settings, read and changed.
+  // GET/POST /v2[/models/<model>]/trace/setting; `model` "" for the global settings.
+  void HandleTraceSettings(const HttpRequest& request, const std::string& model, HttpReplyFn reply);
   void HandleLogging(const HttpRequest& request, HttpReplyFn reply);
   // /v2/systemsharedmemory[/region/<name>]/(status|register|unregister)
   void HandleSystemSharedMemory(const HttpRequest& request, const std::vector<std::string>& parts,

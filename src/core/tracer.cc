@@ -1,0 +1,276 @@
+#include "core/tracer.h"
+
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
+
+#include <algorithm>
+#include <charconv>
+#include <cmath>
+#include <cstring>
+#include <fstream>
+
+#include "core/logging.h"
+
+namespace inferd {
+namespace {
+
+using JsonWriter = rapidjson::Writer<rapidjson::StringBuffer>;
+
+void WriteString(JsonWriter* w, const std::string& text) {
+  w->String(text.data(), static_cast<rapidjson::SizeType>(text.size()));
+}
+
+float HalfToFloat(uint16_t half) {
+  int exponent = (half >> 10) & 0x1f;
+  int mantissa = half & 0x3ff;
+  float magnitude = exponent == 0    ? std::ldexp(static_cast<float>(mantissa), -24)
+                    : exponent == 31 ? (mantissa ? NAN : INFINITY)
+                                     : std::ldexp(static_cast<float>(mantissa | 0x400), exponent - 25);
+  return (half & 0x8000) ? -magnitude : magnitude;
+}
+
+float Bfloat16ToFloat(uint16_t bits) {
+  uint32_t widened = static_cast<uint32_t>(bits) << 16;
+  float value;
+  std::memcpy(&value, &widened, sizeof(value));
+  return value;
+}
+
+template <typename T>
+T Load(const char* at) {
+  T value;
+  std::memcpy(&value, at, sizeof(T));
+  return value;
+}
+
+template <typename T>
+void AppendNumber(T value, std::string* out) {
+  char text[64];
+  auto [end, error] = std::to_chars(text, text + sizeof(text), value);
+  out->append(text, error == std::errc() ? end : text);
+}
+
+// One element of a fixed-size type at `at`, as text.
+void AppendElement(DataType type, const char* at, std::string* out) {
+  switch (type) {
+    case DataType::kBool: out->append(*at ? "1" : "0"); break;
+    case DataType::kUint8: AppendNumber(Load<uint8_t>(at), out); break;
+    case DataType::kUint16: AppendNumber(Load<uint16_t>(at), out); break;
+    case DataType::kUint32: AppendNumber(Load<uint32_t>(at), out); break;
+    case DataType::kUint64: AppendNumber(Load<uint64_t>(at), out); break;
+    case DataType::kInt8: AppendNumber(Load<int8_t>(at), out); break;
+    case DataType::kInt16: AppendNumber(Load<int16_t>(at), out); break;
+    case DataType::kInt32: AppendNumber(Load<int32_t>(at), out); break;
+    case DataType::kInt64: AppendNumber(Load<int64_t>(at), out); break;
+    case DataType::kFp16: AppendNumber(HalfToFloat(Load<uint16_t>(at)), out); break;
+    case DataType::kBf16: AppendNumber(Bfloat16ToFloat(Load<uint16_t>(at)), out); break;
+    case DataType::kFp32: AppendNumber(Load<float>(at), out); break;
+    case DataType::kFp64: AppendNumber(Load<double>(at), out); break;
+    default: break;
+  }
+}
+
+// The tensor's elements as comma-separated text; BYTES elements as they are.
+std::string TensorText(const Tensor& tensor) {
+  std::string text;
+  std::string_view data(tensor.data.data(), tensor.data.size());
+  if (tensor.datatype == DataType::kBytes) {
+    std::vector<std::string_view> elements;
+    if (!SplitBytesElements(tensor.name, data, -1, &elements).ok()) return text;
+    for (size_t i = 0; i < elements.size(); ++i) {
+      if (i > 0) text += ',';
+      text.append(elements[i]);
+    }
+    return text;
+  }
+  size_t size = DataTypeByteSize(tensor.datatype);
+  if (size == 0) return text;
+  for (size_t offset = 0; offset + size <= data.size(); offset += size) {
+    if (offset > 0) text += ',';
+    AppendElement(tensor.datatype, data.data() + offset, &text);
+  }
+  return text;
+}
+
+std::string ShapeText(const Shape& shape) {
+  std::string text;
+  for (size_t i = 0; i < shape.size(); ++i) {
+    if (i > 0) text += ',';
+    text += std::to_string(shape[i]);
+  }
+  return text;
+}
+
+}  // namespace
+
+void RequestTrace::Add(std::string entry) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  entries_.push_back(std::move(entry));
+}
+
+void RequestTrace::Describe(const std::string& model, int64_t version, const std::string& request_id) {
+  rapidjson::StringBuffer buffer;
+  JsonWriter w(buffer);
+  w.StartObject();
+  w.Key("id");
+  w.Uint64(id_);
+  w.Key("model_name");
+  WriteString(&w, model);
+  w.Key("model_version");
+  w.Int64(version);
+  if (!request_id.empty()) {
+    w.Key("request_id");
+    WriteString(&w, request_id);
+  }
+  w.EndObject();
+  Add(buffer.GetString());
+}
+
+void RequestTrace::Timestamp(const char* name, uint64_t ns) {
+  if (!level_.timestamps) return;
+  rapidjson::StringBuffer buffer;
+  JsonWriter w(buffer);
+  w.StartObject();
+  w.Key("id");
+  w.Uint64(id_);
+  w.Key("timestamps");
+  w.StartArray();
+  w.StartObject();
+  w.Key("name");
+  w.String(name);
+  w.Key("ns");
+  w.Uint64(ns);
+  w.EndObject();
+  w.EndArray();
+  w.EndObject();
+  Add(buffer.GetString());
+}
+
+void RequestTrace::AddTensor(const char* activity, const Tensor& tensor) {
+  if (!level_.tensors) return;
+  rapidjson::StringBuffer buffer;
+  JsonWriter w(buffer);
+  w.StartObject();
+  w.Key("id");
+  w.Uint64(id_);
+  w.Key("activity");
+  w.String(activity);
+  w.Key("tensor");
+  w.StartObject();
+  w.Key("name");
+  WriteString(&w, tensor.name);
+  w.Key("data");
+  WriteString(&w, TensorText(tensor));
+  w.Key("shape");
+  WriteString(&w, ShapeText(tensor.shape));
+  w.Key("dtype");
+  w.String(std::string(DataTypeName(tensor.datatype)).c_str());
+  w.EndObject();
+  w.EndObject();
+  Add(buffer.GetString());
+}
+
+Tracer::Tracer(TraceSettings global) : startup_(global), global_(std::move(global)) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  tracing_ = AnyTracing();
+  if (!global_.level.off() && global_.file.empty()) {
+    LOG_WARNING << "tracing is on but no trace file is set (--trace-config triton,file=<path>): no request is traced";
+  }
+}
+
+Tracer::~Tracer() { WriteAll(); }
+
+TraceSettings Tracer::Settings(const std::string& model) const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  auto found = model.empty() ? models_.end() : models_.find(model);
+  return found == models_.end() ? global_ : found->second.Over(global_);
+}
+
+void Tracer::Update(const std::string& model, const TraceSettingsChange& change) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  if (model.empty()) {
+    for (const std::string& key : change.clear) {
+      if (key == "trace_level") global_.level = startup_.level;
+      if (key == "trace_rate") global_.rate = startup_.rate;
+      if (key == "trace_count") global_.count = startup_.count;
+      if (key == "log_frequency") global_.log_frequency = startup_.log_frequency;
+    }
+    global_ = change.set.Over(global_);
+  } else {
+    TraceOverrides& overrides = models_[model];
+    if (change.clear_all) overrides = TraceOverrides();
+    for (const std::string& key : change.clear) {
+      if (key == "trace_level") overrides.level.reset();
+      if (key == "trace_rate") overrides.rate.reset();
+      if (key == "trace_count") overrides.count.reset();
+      if (key == "log_frequency") overrides.log_frequency.reset();
+    }
+    const TraceOverrides& set = change.set;
+    if (set.level) overrides.level = set.level;
+    if (set.rate) overrides.rate = set.rate;
+    if (set.count) overrides.count = set.count;
+    if (set.log_frequency) overrides.log_frequency = set.log_frequency;
+    if (overrides.empty()) models_.erase(model);
+  }
+  tracing_ = AnyTracing();
+}
+
+bool Tracer::AnyTracing() const {
+  if (global_.file.empty()) return false;
+  auto on = [](const TraceSettings& s) { return !s.level.off() && s.count != 0; };
+  if (on(global_)) return true;
+  return std::any_of(models_.begin(), models_.end(),
+                     [&](const auto& entry) { return on(entry.second.Over(global_)); });
+}
+
+std::shared_ptr<RequestTrace> Tracer::Sample(const std::string& model) {
+  if (!tracing_.load(std::memory_order_relaxed)) return nullptr;
+  std::lock_guard<std::mutex> lock(mutex_);
+  auto found = models_.find(model);
+  TraceOverrides* overrides = found == models_.end() ? nullptr : &found->second;
+  TraceSettings settings = overrides ? overrides->Over(global_) : global_;
+  if (settings.level.off() || settings.count == 0) return nullptr;
+  if (++seen_[model] % static_cast<uint64_t>(settings.rate) != 0) return nullptr;
+  // The count belongs to whoever set it.
+  if (settings.count > 0) {
+    if (overrides && overrides->count) {
+      --*overrides->count;
+    } else {
+      --global_.count;
+    }
+    tracing_ = AnyTracing();
+  }
+  return std::make_shared<RequestTrace>(next_id_++, settings.level, settings.log_frequency);
+}
+
+void Tracer::Finish(const std::shared_ptr<RequestTrace>& trace) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  {
+    std::lock_guard<std::mutex> entries(trace->mutex_);
+    for (auto& entry : trace->entries_) pending_.push_back(std::move(entry));
+    trace->entries_.clear();
+  }
+  ++pending_traces_;
+  if (trace->log_frequency_ > 0 && pending_traces_ >= trace->log_frequency_) {
+    WritePending(global_.file + "." + std::to_string(next_file_index_++));
+  }
+}
+
+void Tracer::WriteAll() {
+  std::lock_guard<std::mutex> lock(mutex_);
+  if (global_.file.empty() || pending_traces_ == 0) return;
+  WritePending(global_.log_frequency == 0 ? global_.file : global_.file + "." + std::to_string(next_file_index_++));
+}
+
+void Tracer::WritePending(const std::string& path) {
+  std::ofstream out(path, std::ios::trunc);
+  out << "[\n";
+  for (size_t i = 0; i < pending_.size(); ++i) out << (i > 0 ? ",\n" : "") << pending_[i];
+  out << "\n]\n";
+  out.close();
+  if (!out) LOG_ERROR << "unable to write traces to '" << path << "': " << std::strerror(errno);
+  pending_.clear();
+  pending_traces_ = 0;
+}
+
+}  // namespace inferd

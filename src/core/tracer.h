@@ -1,0 +1,97 @@
+// Tracer: picks the requests to trace and writes their traces in Triton's
+// trace file format, a JSON array of objects:
+//   {"id": 1, "model_name": "m", "model_version": 1, "request_id": "r"}
+//   {"id": 1, "timestamps": [{"name": "REQUEST_START", "ns": 123}]}    TIMESTAMPS level
+//   {"id": 1, "activity": "TENSOR_QUEUE_INPUT",                         TENSORS level
+//    "tensor": {"name": "INPUT0", "data": "1,2", "shape": "1,2", "dtype": "FP32"}}
+// Timestamps are steady-clock nanoseconds.
+//
+// Sampling: with a level other than OFF and a trace file, one request in
+// `rate` of each model is traced while `count` allows (each trace takes one
+// from the count of whoever set it: the model, or the global settings). With
+// log_frequency N > 0 every N finished traces go to "<file>.<k>" (k = 0, 1,
+// ...); the rest, or all of them with 0, are written at shutdown (to
+// "<file>" with 0). Thread-safe; when nothing is traced, Sample costs one
+// atomic load.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "core/tensor.h"
+#include "core/trace_settings.h"
+
+namespace inferd {
+
+// The trace of one request; filled while the request runs.
+class RequestTrace {
+ public:
+  RequestTrace(uint64_t id, TraceLevel level, int64_t log_frequency)
+      : id_(id), level_(level), log_frequency_(log_frequency) {}
+
+  uint64_t id() const { return id_; }
+  const TraceLevel& level() const { return level_; }
+
+  // Adds the request's first object: what it asked for.
+  void Describe(const std::string& model, int64_t version, const std::string& request_id);
+  // A timestamp, when the level includes TIMESTAMPS.
+  void Timestamp(const char* name, uint64_t ns);
+  // A tensor's data as text, when the level includes TENSORS. `activity`:
+  // TENSOR_QUEUE_INPUT or TENSOR_BACKEND_OUTPUT.
+  void AddTensor(const char* activity, const Tensor& tensor);
+
+ private:
+  friend class Tracer;
+  void Add(std::string entry);
+
+  const uint64_t id_;
+  const TraceLevel level_;
+  const int64_t log_frequency_;  // of the settings it was taken under
+  std::mutex mutex_;             // responses of a decoupled model may come from several threads
+  std::vector<std::string> entries_;
+};
+
+class Tracer {
+ public:
+  explicit Tracer(TraceSettings global);
+  ~Tracer();  // writes the traces not yet written
+
+  Tracer(const Tracer&) = delete;
+  Tracer& operator=(const Tracer&) = delete;
+
+  // The settings that apply to `model`; the global ones for "".
+  TraceSettings Settings(const std::string& model) const;
+  // Applies an update to the global settings ("") or to a model's.
+  void Update(const std::string& model, const TraceSettingsChange& change);
+
+  // A new trace for a request of `model` when it is sampled, else null.
+  std::shared_ptr<RequestTrace> Sample(const std::string& model);
+  // The request is done: its trace joins those to be written.
+  void Finish(const std::shared_ptr<RequestTrace>& trace);
+  // Writes every finished trace not yet written (at shutdown).
+  void WriteAll();
+
+ private:
+  // Requires mutex_. Whether any settings could trace a request.
+  bool AnyTracing() const;
+  // Requires mutex_. Writes `pending_` to `path` and empties it.
+  void WritePending(const std::string& path);
+
+  const TraceSettings startup_;
+  mutable std::mutex mutex_;
+  TraceSettings global_;
+  std::map<std::string, TraceOverrides> models_;
+  std::map<std::string, uint64_t> seen_;  // requests of each model since start
+  std::atomic<bool> tracing_{false};      // AnyTracing(), for Sample's fast path
+  uint64_t next_id_ = 1;
+  std::vector<std::string> pending_;  // entries of finished traces
+  int64_t pending_traces_ = 0;
+  int64_t next_file_index_ = 0;
+};
+
+}  // namespace inferd
