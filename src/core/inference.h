@@ -17,6 +17,7 @@
 namespace inferd {
 
 class CustomMetricRegistry;
+class RequestTrace;
 
 // A request or response parameter value, as KServe allows them.
 using ParameterValue = std::variant<bool, int64_t, uint64_t, double, std::string>;
@@ -35,6 +36,9 @@ struct InferenceRequest {
   Parameters parameters;  // custom request parameters, passed to the model
   std::vector<Tensor> inputs;
   std::vector<RequestedOutput> outputs;  // empty: every output of the model, raw
+  // Set on a request a traced request made (an ensemble's step): it is traced
+  // too, as a child of that trace.
+  std::shared_ptr<const RequestTrace> parent_trace;
 };
 
 struct InferenceResponse {

@@ -215,7 +215,8 @@ void Server::InferStream(std::shared_ptr<ModelVersion> model, std::unique_ptr<In
     return callback(std::move(status), nullptr, true);
   }
   timeline->batch_size = RequestBatchSize(*request, model->config().max_batch_size() > 0);
-  std::shared_ptr<RequestTrace> trace = tracer_.Sample(model->config().name());
+  std::shared_ptr<RequestTrace> trace =
+      request->parent_trace ? tracer_.Child(*request->parent_trace) : tracer_.Sample(model->config().name());
   if (trace) {
     trace->Describe(model->config().name(), model->version(), request->id);
     for (const Tensor& input : request->inputs) trace->AddTensor("TENSOR_QUEUE_INPUT", input);
@@ -223,6 +224,7 @@ void Server::InferStream(std::shared_ptr<ModelVersion> model, std::unique_ptr<In
   std::shared_ptr<const InferenceRequest> shared_request = std::move(request);
   job.request = shared_request;
   job.timeline = timeline;
+  job.trace = trace;
   job.on_response = [this, model, shared_request, timeline, trace, callback = std::move(callback)](
                         Status status, std::unique_ptr<InferenceResponse> response, bool final) {
     if (status.ok() && response) status = FinishResponse(*model, *shared_request, response.get());

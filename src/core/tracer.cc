@@ -122,6 +122,10 @@ void RequestTrace::Describe(const std::string& model, int64_t version, const std
     w.Key("request_id");
     WriteString(&w, request_id);
   }
+  if (parent_id_) {
+    w.Key("parent_id");
+    w.Uint64(parent_id_);
+  }
   w.EndObject();
   Add(buffer.GetString());
 }
@@ -241,6 +245,11 @@ std::shared_ptr<RequestTrace> Tracer::Sample(const std::string& model) {
     tracing_ = AnyTracing();
   }
   return std::make_shared<RequestTrace>(next_id_++, settings.level, settings.log_frequency);
+}
+
+std::shared_ptr<RequestTrace> Tracer::Child(const RequestTrace& parent) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return std::make_shared<RequestTrace>(next_id_++, parent.level(), parent.log_frequency_, parent.id());
 }
 
 void Tracer::Finish(const std::shared_ptr<RequestTrace>& trace) {

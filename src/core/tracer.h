@@ -11,7 +11,8 @@
 // from the count of whoever set it: the model, or the global settings). With
 // log_frequency N > 0 every N finished traces go to "<file>.<k>" (k = 0, 1,
 // ...); the rest, or all of them with 0, are written at shutdown (to
-// "<file>" with 0). Thread-safe; when nothing is traced, Sample costs one
+// "<file>" with 0). The steps of a traced ensemble request are traced too,
+// their traces naming the ensemble's as "parent_id". Thread-safe; when nothing is traced, Sample costs one
 // atomic load.
 #pragma once
 
@@ -31,13 +32,15 @@ namespace inferd {
 // The trace of one request; filled while the request runs.
 class RequestTrace {
  public:
-  RequestTrace(uint64_t id, TraceLevel level, int64_t log_frequency)
-      : id_(id), level_(level), log_frequency_(log_frequency) {}
+  RequestTrace(uint64_t id, TraceLevel level, int64_t log_frequency, uint64_t parent_id = 0)
+      : id_(id), level_(level), log_frequency_(log_frequency), parent_id_(parent_id) {}
 
   uint64_t id() const { return id_; }
+  uint64_t parent_id() const { return parent_id_; }  // 0: none
   const TraceLevel& level() const { return level_; }
 
-  // Adds the request's first object: what it asked for.
+  // Adds the request's first object: what it asked for, and the trace of the
+  // request that made it (parent_id) if any.
   void Describe(const std::string& model, int64_t version, const std::string& request_id);
   // A timestamp, when the level includes TIMESTAMPS.
   void Timestamp(const char* name, uint64_t ns);
@@ -52,6 +55,7 @@ class RequestTrace {
   const uint64_t id_;
   const TraceLevel level_;
   const int64_t log_frequency_;  // of the settings it was taken under
+  const uint64_t parent_id_;
   std::mutex mutex_;             // responses of a decoupled model may come from several threads
   std::vector<std::string> entries_;
 };
@@ -71,6 +75,9 @@ class Tracer {
 
   // A new trace for a request of `model` when it is sampled, else null.
   std::shared_ptr<RequestTrace> Sample(const std::string& model);
+  // The trace of a request that a traced request made: always taken, with
+  // the parent's level, outside sampling and counts.
+  std::shared_ptr<RequestTrace> Child(const RequestTrace& parent);
   // The request is done: its trace joins those to be written.
   void Finish(const std::shared_ptr<RequestTrace>& trace);
   // Writes every finished trace not yet written (at shutdown).

@@ -80,6 +80,7 @@ void EnsembleScheduler::StartReadySteps(const std::shared_ptr<Run>& run) {
       request->model_version = steps[i].model_version() > 0 ? steps[i].model_version() : -1;
       request->id = run->job.request->id;
       request->parameters = run->job.request->parameters;
+      request->parent_trace = run->job.trace;
       for (const auto& [model_tensor, ensemble_tensor] : steps[i].input_map()) {
         auto value = run->tensors.find(ensemble_tensor);
         if (value == run->tensors.end()) continue;  // an optional input left out

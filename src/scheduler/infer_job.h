@@ -28,6 +28,7 @@ struct InferJob {
   // Receives the request's responses, the last one with `final` set.
   std::function<void(Status, std::unique_ptr<InferenceResponse>, bool final)> on_response;
   std::shared_ptr<RequestTimeline> timeline;  // never null
+  std::shared_ptr<const RequestTrace> trace;  // null unless the request is traced
 };
 
 }  // namespace inferd

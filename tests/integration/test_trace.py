@@ -9,6 +9,7 @@ import grpc
 import numpy as np
 import pytest
 
+import generate
 import kserve_http as kh
 from kserve_grpc import rpc_error
 from server_process import binary_path
@@ -238,3 +239,48 @@ def test_restricted_trace_endpoints(start_server, model_repo, http, make_grpc_cl
                                                "This protocol is restricted, expecting header 'trace-key'")
     allowed = client.stub.TraceSetting(stubs.messages.TraceSettingRequest(), metadata=[("trace-key", "t")])
     assert list(allowed.settings["trace_level"].value) == ["OFF"]
+
+
+ENSEMBLE = """
+name: "twice"
+platform: "ensemble"
+max_batch_size: 8
+input [ { name: "A" data_type: TYPE_FP32 dims: [ 16 ] }, { name: "B" data_type: TYPE_FP32 dims: [ 16 ] } ]
+output [ { name: "DOUBLE_A" data_type: TYPE_FP32 dims: [ 16 ] } ]
+ensemble_scheduling {
+  step [
+    { model_name: "add_sub_fp32" model_version: -1
+      input_map { key: "INPUT0" value: "A" } input_map { key: "INPUT1" value: "B" }
+      output_map { key: "OUTPUT0" value: "SUM" } output_map { key: "OUTPUT1" value: "DIFFERENCE" } },
+    { model_name: "add_sub_fp32" model_version: -1
+      input_map { key: "INPUT0" value: "SUM" } input_map { key: "INPUT1" value: "DIFFERENCE" }
+      output_map { key: "OUTPUT0" value: "DOUBLE_A" } }
+  ]
+}
+"""
+
+
+def test_ensemble_steps_are_traced_as_children(start_server, tmp_path, http, trace_file):
+    repo = tmp_path / "repo"
+    generate.make(str(repo), ["add_sub_fp32"])
+    (repo / "twice" / "1").mkdir(parents=True)
+    (repo / "twice" / "config.pbtxt").write_text(ENSEMBLE)
+    srv = start_server([str(repo)], [f"--trace-config=triton,file={trace_file}"], wait=None).wait_ready()
+    r = http.post(srv.url + "/v2/models/twice/trace/setting",
+                  json={"trace_level": ["TIMESTAMPS"], "trace_rate": "1"})
+    assert r.status_code == 200
+    a = np.arange(16, dtype=np.float32).reshape(1, 16)
+    result = kh.HttpClient(http, srv.url).infer("twice", {"A": a, "B": np.ones_like(a)})
+    np.testing.assert_array_equal(result.as_numpy("DOUBLE_A"), 2 * a)
+    kh.HttpClient(http, srv.url).infer("add_sub_fp32", {"INPUT0": a, "INPUT1": a})  # not traced on its own
+    assert srv.stop() == 0
+    traces = traces_by_id(json.loads(trace_file.read_text()))
+    [parent] = [t for t in traces.values() if t["about"]["model_name"] == "twice"]
+    children = [t for t in traces.values() if t["about"]["model_name"] == "add_sub_fp32"]
+    assert len(children) == 2
+    assert "parent_id" not in parent["about"]
+    for child in children:
+        assert child["about"]["parent_id"] == parent["about"]["id"]
+        assert "COMPUTE_START" in child["timestamps"]
+        assert parent["timestamps"]["REQUEST_START"] <= child["timestamps"]["REQUEST_START"]
+        assert child["timestamps"]["REQUEST_END"] <= parent["timestamps"]["REQUEST_END"]
