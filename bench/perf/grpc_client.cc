@@ -56,7 +56,16 @@ class GrpcInferClient : public InferClient {
       tensor->set_name(input.name);
       tensor->set_datatype(input.datatype);
       for (int64_t d : input.shape) tensor->add_shape(d);
-      request_.add_raw_input_contents(input.data);
+      if (input.shm_region.empty()) {
+        request_.add_raw_input_contents(input.data);
+      } else {
+        SetSharedMemory(input.shm_region, input.data.size(), tensor->mutable_parameters());
+      }
+    }
+    for (const SharedMemoryOutput& output : shared_outputs_) {
+      auto* tensor = request_.add_outputs();
+      tensor->set_name(output.name);
+      SetSharedMemory(output.region, output.byte_size, tensor->mutable_parameters());
     }
     HttpExchangeTiming exchange;
     response_.Clear();
@@ -68,9 +77,20 @@ class GrpcInferClient : public InferClient {
     return status;
   }
 
+  void UseSharedMemoryOutputs(std::vector<SharedMemoryOutput> outputs) override {
+    shared_outputs_ = std::move(outputs);
+  }
+
  private:
+  template <typename Parameters>
+  static void SetSharedMemory(const std::string& region, size_t byte_size, Parameters* parameters) {
+    (*parameters)["shared_memory_region"].set_string_param(region);
+    (*parameters)["shared_memory_byte_size"].set_int64_param(static_cast<int64_t>(byte_size));
+  }
+
   Status Check() const {
-    if (response_.outputs_size() != response_.raw_output_contents_size()) {
+    // Outputs written to shared memory have no raw entry, or an empty one.
+    if (response_.outputs_size() != response_.raw_output_contents_size() && shared_outputs_.empty()) {
       return Status::Error("the response has " + std::to_string(response_.outputs_size()) + " outputs but " +
                            std::to_string(response_.raw_output_contents_size()) + " raw_output_contents");
     }
@@ -88,6 +108,7 @@ class GrpcInferClient : public InferClient {
   inference::ModelInferRequest request_;
   inference::ModelInferResponse response_;
   std::string serialized_;
+  std::vector<SharedMemoryOutput> shared_outputs_;
 };
 
 class GrpcServerClient : public ServerClient {
@@ -164,6 +185,23 @@ class GrpcServerClient : public ServerClient {
   }
 
   std::unique_ptr<InferClient> NewInferClient() override { return std::make_unique<GrpcInferClient>(options_); }
+
+  Status RegisterSystemSharedMemory(const std::string& name, const std::string& key, size_t byte_size) override {
+    inference::SystemSharedMemoryRegisterRequest request;
+    request.set_name(name);
+    request.set_key(key);
+    request.set_offset(0);
+    request.set_byte_size(byte_size);
+    inference::SystemSharedMemoryRegisterResponse response;
+    return Call("SystemSharedMemoryRegister", request, &response);
+  }
+
+  Status UnregisterSystemSharedMemory(const std::string& name) override {
+    inference::SystemSharedMemoryUnregisterRequest request;
+    request.set_name(name);
+    inference::SystemSharedMemoryUnregisterResponse response;
+    return Call("SystemSharedMemoryUnregister", request, &response);
+  }
 
  private:
   Status Call(std::string_view rpc, const google::protobuf::MessageLite& request,

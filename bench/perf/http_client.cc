@@ -4,6 +4,7 @@
 #include "perf/http_connection.h"
 #include "perf/http_infer_body.h"
 #include "perf/kserve_json.h"
+#include "perf/tensor_encoding.h"
 
 namespace inferd::perf {
 namespace {
@@ -39,7 +40,7 @@ class HttpInferClient : public InferClient {
 
   Status Infer(const InferPayload& payload, RequestTiming* timing) override {
     timing->start_ns = NowNs();
-    Status status = BuildHttpInferBody(payload, options_.json_inputs, options_.json_outputs, &body_);
+    Status status = BuildHttpInferBody(payload, options_.json_inputs, options_.json_outputs, shared_outputs_, &body_);
     if (!status.ok()) {
       timing->end_ns = NowNs();
       return status;
@@ -52,17 +53,22 @@ class HttpInferClient : public InferClient {
     headers_.emplace_back("Inference-Header-Content-Length", std::to_string(body_.json.size()));
     HttpExchangeTiming exchange;
     status = connection_.Exchange("POST", target_, headers_, parts_, &response_, &exchange);
-    if (status.ok()) status = CheckHttpInferResponse(response_);
+    if (status.ok()) status = CheckHttpInferResponse(response_, !shared_outputs_.empty());
     timing->end_ns = NowNs();
     timing->send_ns = exchange.written_ns ? exchange.written_ns - timing->start_ns : 0;
     timing->recv_ns = exchange.first_byte_ns ? timing->end_ns - exchange.first_byte_ns : 0;
     return status;
   }
 
+  void UseSharedMemoryOutputs(std::vector<SharedMemoryOutput> outputs) override {
+    shared_outputs_ = std::move(outputs);
+  }
+
  private:
   const ClientOptions options_;
   HttpConnection connection_;
   const std::string target_;
+  std::vector<SharedMemoryOutput> shared_outputs_;
   // Kept between requests so their memory is reused.
   HttpInferBody body_;
   std::vector<std::string_view> parts_;
@@ -104,7 +110,32 @@ class HttpServerClient : public ServerClient {
 
   std::unique_ptr<InferClient> NewInferClient() override { return std::make_unique<HttpInferClient>(options_); }
 
+  Status RegisterSystemSharedMemory(const std::string& name, const std::string& key, size_t byte_size) override {
+    std::string body = "{\"key\":";
+    AppendJsonString(key, &body);
+    body.append(",\"offset\":0,\"byte_size\":").append(std::to_string(byte_size)).append("}");
+    return Post(RegionPath(name) + "/register", body, "register shared memory region '" + name + "'");
+  }
+
+  Status UnregisterSystemSharedMemory(const std::string& name) override {
+    return Post(RegionPath(name) + "/unregister", "", "unregister shared memory region '" + name + "'");
+  }
+
  private:
+  static std::string RegionPath(const std::string& name) {
+    return "/v2/systemsharedmemory/region/" + PercentEncode(name);
+  }
+
+  Status Post(const std::string& target, const std::string& body, const std::string& what) {
+    HttpResponse response;
+    std::vector<std::string_view> parts;
+    if (!body.empty()) parts.push_back(body);
+    Status status = connection_.Exchange("POST", target, {{"Content-Type", "application/json"}}, parts, &response);
+    if (!status.ok()) return status;
+    if (response.status != 200) return Status::Error("cannot " + what + ": " + HttpErrorText(response));
+    return Status::Ok();
+  }
+
   Status Get(const std::string& target, const std::string& what, HttpResponse* response) {
     Status status = connection_.Exchange("GET", target, {}, {}, response);
     if (!status.ok()) return status;

@@ -9,7 +9,18 @@
 
 namespace inferd::perf {
 
-Status BuildHttpInferBody(const InferPayload& payload, bool json_inputs, bool json_outputs, HttpInferBody* body) {
+namespace {
+
+void AppendSharedMemoryParameters(const std::string& region, size_t byte_size, std::string* json) {
+  json->append("\"parameters\":{\"shared_memory_region\":");
+  AppendJsonString(region, json);
+  json->append(",\"shared_memory_byte_size\":").append(std::to_string(byte_size)).append("}");
+}
+
+}  // namespace
+
+Status BuildHttpInferBody(const InferPayload& payload, bool json_inputs, bool json_outputs,
+                          const std::vector<SharedMemoryOutput>& shared_outputs, HttpInferBody* body) {
   body->json.clear();
   body->blobs.clear();
   std::string& json = body->json;
@@ -25,7 +36,10 @@ Status BuildHttpInferBody(const InferPayload& payload, bool json_inputs, bool js
       json.append(std::to_string(input.shape[d]));
     }
     json.push_back(']');
-    if (json_inputs) {
+    if (!input.shm_region.empty()) {
+      json.push_back(',');
+      AppendSharedMemoryParameters(input.shm_region, input.data.size(), &json);
+    } else if (json_inputs) {
       json.append(",\"data\":[");
       Status status = AppendJsonElements(input.datatype, input.data, &json);
       if (!status.ok()) return Status::Error("input '" + input.name + "': " + status.message());
@@ -35,6 +49,19 @@ Status BuildHttpInferBody(const InferPayload& payload, bool json_inputs, bool js
       body->blobs.emplace_back(input.data);
     }
     json.push_back('}');
+  }
+  if (!shared_outputs.empty()) {
+    json.append("],\"outputs\":[");
+    for (size_t i = 0; i < shared_outputs.size(); ++i) {
+      if (i) json.push_back(',');
+      json.append("{\"name\":");
+      AppendJsonString(shared_outputs[i].name, &json);
+      json.push_back(',');
+      AppendSharedMemoryParameters(shared_outputs[i].region, shared_outputs[i].byte_size, &json);
+      json.push_back('}');
+    }
+    json.append("]}");
+    return Status::Ok();
   }
   json.append("],\"parameters\":{\"binary_data_output\":").append(json_outputs ? "false" : "true").append("}}");
   return Status::Ok();
@@ -48,7 +75,7 @@ std::string HttpErrorText(const HttpResponse& response) {
   return text;
 }
 
-Status CheckHttpInferResponse(const HttpResponse& response) {
+Status CheckHttpInferResponse(const HttpResponse& response, bool outputs_in_shared_memory) {
   if (response.status != 200) return Status::Error(HttpErrorText(response));
   size_t json_length = response.body.size();
   auto header = response.headers.find("inference-header-content-length");
@@ -78,7 +105,9 @@ Status CheckHttpInferResponse(const HttpResponse& response) {
         continue;
       }
     }
-    if (!output.HasMember("data")) return Status::Error("an output of the response has neither data nor binary data");
+    if (!output.HasMember("data") && !outputs_in_shared_memory) {
+      return Status::Error("an output of the response has neither data nor binary data");
+    }
   }
   if (json_length + binary != response.body.size()) {
     return Status::Error("the response's binary outputs add up to " + std::to_string(binary) + " bytes but " +

@@ -16,6 +16,7 @@
 #include "perf/options.h"
 #include "perf/report.h"
 #include "perf/request_rate_load.h"
+#include "perf/shared_memory_client.h"
 
 namespace {
 
@@ -51,10 +52,23 @@ int Run(const PerfOptions& options) {
   std::vector<InferPayload> payloads;
   status = LoadInputData(model, options.input, &payloads);
   if (!status.ok()) return Fail(status.message());
+  const bool rate = options.mode == LoadMode::kRequestRate;
+  if (options.system_shared_memory) {
+    if (std::find(extensions.begin(), extensions.end(), "system_shared_memory") == extensions.end()) {
+      return Fail("--shared-memory system: the server does not list the system_shared_memory extension");
+    }
+    std::vector<double> levels = options.range.Levels();
+    size_t workers = rate ? static_cast<size_t>(options.max_threads)
+                          : static_cast<size_t>(*std::max_element(levels.begin(), levels.end()));
+    auto shared = std::make_unique<SharedMemoryServerClient>(std::move(server), model.outputs,
+                                                             options.output_shared_memory_size);
+    status = shared->Prepare(&payloads, workers);
+    server = std::move(shared);  // unregisters what was registered, whatever happens next
+    if (!status.ok()) return Fail("--shared-memory system: " + status.message());
+  }
 
   MeasureOptions measure = options.measure;
   measure.server_stats = std::find(extensions.begin(), extensions.end(), "statistics") != extensions.end();
-  const bool rate = options.mode == LoadMode::kRequestRate;
   std::unique_ptr<LoadGenerator> load;
   if (rate) {
     load = std::make_unique<RequestRateLoad>(server.get(), &payloads, options.distribution,
@@ -72,7 +86,9 @@ int Run(const PerfOptions& options) {
   run.batch_size = options.input.batch_size;
   run.measurement_interval_ms = measure.interval_ms;
   Progress("inferd-perf: model '" + model.name + "' over " + run.protocol + " at " + run.url + ", batch " +
-           std::to_string(run.batch_size) + ", " + (client.json_inputs ? "JSON" : "binary") + " inputs, windows of " +
+           std::to_string(run.batch_size) + ", " +
+           (options.system_shared_memory ? "system shared memory" : client.json_inputs ? "JSON" : "binary") +
+           " inputs, windows of " +
            std::to_string(measure.interval_ms) + " ms" +
            (measure.server_stats ? "" : "; the server offers no statistics extension"));
 

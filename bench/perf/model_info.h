@@ -2,6 +2,7 @@
 // and configuration.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -29,6 +30,17 @@ struct InputTensor {
   std::string datatype;
   std::vector<int64_t> shape;
   std::string data;
+  // Non-empty: the data also sits in this registered system shared memory
+  // region, and requests name the region instead of carrying the data.
+  std::string shm_region;
+};
+
+// Where the server is to write one output: a registered system shared
+// memory region of `byte_size` bytes.
+struct SharedMemoryOutput {
+  std::string name;
+  std::string region;
+  size_t byte_size = 0;
 };
 
 // The inputs of one inference request.

@@ -85,6 +85,7 @@ ParseOutcome ParsePerfOptions(int argc, char** argv, PerfOptions* options) {
   int64_t warmup_ms = -1;
   int64_t timeout_ms = options->client.socket.timeout.count();
   int64_t busy_poll_us = 0;
+  std::string shared_memory = "none";
   MeasureOptions& measure = options->measure;
 
   app.add_option("-m,--model-name", options->client.model, "Model to measure")->required();
@@ -126,6 +127,11 @@ ParseOutcome ParsePerfOptions(int argc, char** argv, PerfOptions* options) {
                  "low-concurrency latency without the load generator's own wake-up; takes a core per waiting "
                  "connection")
       ->check(CLI::NonNegativeNumber);
+  app.add_option("--shared-memory", shared_memory,
+                 "none, or system: inputs and outputs through registered POSIX shared memory regions");
+  app.add_option("--output-shared-memory-size", options->output_shared_memory_size,
+                 "With --shared-memory system: bytes of each output's region")
+      ->check(CLI::PositiveNumber);
   app.add_option("-f,--latency-report-file", options->csv_file, "Write the results as CSV to this file");
   app.add_option("--json-output", options->json_file, "Write the results as JSON to this file");
 
@@ -157,6 +163,17 @@ ParseOutcome ParsePerfOptions(int argc, char** argv, PerfOptions* options) {
   if (!error.empty()) return usage_error(error);
   if (options->client.protocol == Protocol::kGrpc && (options->client.json_inputs || options->client.json_outputs)) {
     return usage_error("JSON tensors (--json, --*-tensor-format json) exist only over HTTP");
+  }
+
+  shared_memory = Lower(shared_memory);
+  if (shared_memory == "cuda") return usage_error("--shared-memory cuda is not supported; use system");
+  if (shared_memory != "none" && shared_memory != "system") {
+    return usage_error("--shared-memory must be none or system");
+  }
+  options->system_shared_memory = shared_memory == "system";
+  if (options->system_shared_memory && (options->client.json_inputs || options->client.json_outputs)) {
+    return usage_error("--shared-memory system passes tensors through shared memory, not as JSON (--json, "
+                       "--*-tensor-format json)");
   }
 
   for (const std::string& shape : shapes) {

@@ -23,6 +23,8 @@ struct PerfOptions {
   MeasureOptions measure;
   std::string csv_file;
   std::string json_file;
+  bool system_shared_memory = false;          // --shared-memory system
+  size_t output_shared_memory_size = 102400;  // bytes of each output's region
 };
 
 enum class ParseOutcome { kRun, kExitSuccess, kUsageError };

@@ -46,6 +46,9 @@ class InferClient {
   // most the timeout. An error reply, a broken connection or a malformed
   // response are errors; `timing` is filled in every case.
   virtual Status Infer(const InferPayload& payload, RequestTiming* timing) = 0;
+  // From now on, asks for these outputs in shared memory instead of in the
+  // response (--shared-memory).
+  virtual void UseSharedMemoryOutputs(std::vector<SharedMemoryOutput> outputs) = 0;
 };
 
 // Control calls on a connection of their own. Not thread-safe.
@@ -58,6 +61,10 @@ class ServerClient {
   virtual Status GetModelStats(ModelStatsSnapshot* snapshot) = 0;
   // A new inference client with a connection of its own.
   virtual std::unique_ptr<InferClient> NewInferClient() = 0;
+  // The system shared memory extension: registers the POSIX shared memory
+  // object `key` ("/name") as region `name`, or unregisters a region.
+  virtual Status RegisterSystemSharedMemory(const std::string& name, const std::string& key, size_t byte_size) = 0;
+  virtual Status UnregisterSystemSharedMemory(const std::string& name) = 0;
 };
 
 std::unique_ptr<ServerClient> MakeServerClient(const ClientOptions& options);

@@ -14,6 +14,7 @@ import threading
 import time
 
 import pytest
+import requests
 
 import generate
 from server_process import ServerProcess, binary_path, free_port
@@ -211,6 +212,36 @@ def test_busy_polling_client(perf_server, protocol, tmp_path):
             assert_sane_result(row)
 
 
+@pytest.mark.parametrize("protocol", ["http", "grpc"])
+def test_system_shared_memory(start_server, tmp_path, protocol):
+    """--shared-memory system: tensors through registered regions, none left registered or in /dev/shm."""
+    repo = tmp_path / "models"
+    generate.make(str(repo), ["add_sub_fp32", "int8_identity"])
+    srv = start_server([str(repo)], ["--allow-client-shm=true"])
+    for model, extra in (("add_sub_fp32", []),
+                         ("int8_identity", ["--shape", "INPUT0:100000", "--output-shared-memory-size", "400000"])):
+        json_path = tmp_path / f"{model}.json"
+        result = run_perf("-m", model, *target(srv, protocol), *extra, "--shared-memory", "system",
+                          "--concurrency-range", "1:2", *FAST, "--json-output", str(json_path))
+        assert result.returncode == 0, result.stderr
+        assert "system shared memory inputs" in result.stderr
+        for row in json.loads(json_path.read_text())["results"]:
+            assert_sane_result(row)
+    assert requests.get(srv.url + "/v2/systemsharedmemory/status", timeout=10).json() == []
+    assert [name for name in os.listdir("/dev/shm") if name.startswith("inferd_perf_")] == []
+
+
+def test_shared_memory_needs_a_server_that_allows_it(perf_server):
+    result = run_perf("-m", "add_sub_fp32", *target(perf_server, "http"), "--shared-memory", "system", *FAST)
+    assert result.returncode == 1
+    assert "inferd-perf: error: --shared-memory system: cannot register shared memory region 'inferd_perf_" in \
+        result.stderr
+    assert "server replied 501: Client shared memory is disabled" in result.stderr
+    output = run_perf("-m", "add_sub_fp32", *target(perf_server, "grpc"), "--shared-memory", "system", *FAST)
+    assert output.returncode == 1
+    assert "SystemSharedMemoryRegister failed: UNIMPLEMENTED: Client shared memory is disabled" in output.stderr
+
+
 def test_grpc_to_an_http_port_is_a_clear_error(perf_server):
     result = run_perf("-m", "add_sub_fp32", "-i", "grpc", "-u", address(perf_server, "http"), "--timeout", "3000",
                       timeout=30)
@@ -328,6 +359,9 @@ def test_server_stopping_mid_run_is_reported(tmp_path, protocol):
     (["-m", "m", "--request-distribution", "bursty"], "--request-distribution"),
     (["-m", "m", "-u", "host:port"], "invalid address"),
     (["-m", "m", "--busy-poll-us", "-5"], "--busy-poll-us"),
+    (["-m", "m", "--shared-memory", "cuda"], "--shared-memory cuda is not supported; use system"),
+    (["-m", "m", "--shared-memory", "disk"], "--shared-memory must be none or system"),
+    (["-m", "m", "--shared-memory", "system", "--json"], "not as JSON"),
 ])
 def test_bad_flags_are_usage_errors(args, fragment):
     result = run_perf(*args, timeout=30)
@@ -342,5 +376,6 @@ def test_help_lists_the_flags():
     assert result.returncode == 0
     for flag in ("--concurrency-range", "--request-rate-range", "--request-distribution", "--measurement-interval",
                  "--stability-percentage", "--max-trials", "--input-data", "--shape", "--json", "--json-output",
-                 "--warmup-interval", "--timeout", "--busy-poll-us", "-f"):
+                 "--warmup-interval", "--timeout", "--busy-poll-us", "--shared-memory",
+                 "--output-shared-memory-size", "-f"):
         assert flag in result.stdout

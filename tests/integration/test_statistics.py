@@ -12,27 +12,6 @@ import generate
 from kserve_grpc import rpc_error
 from python_models import serving
 
-ENSEMBLE = """
-name: "twice"
-platform: "ensemble"
-max_batch_size: 8
-input [
-  { name: "A" data_type: TYPE_FP32 dims: [ 16 ] },
-  { name: "B" data_type: TYPE_FP32 dims: [ 16 ] }
-]
-output [ { name: "DOUBLE_A" data_type: TYPE_FP32 dims: [ 16 ] } ]
-ensemble_scheduling {
-  step [
-    { model_name: "add_sub_fp32" model_version: -1
-      input_map { key: "INPUT0" value: "A" } input_map { key: "INPUT1" value: "B" }
-      output_map { key: "OUTPUT0" value: "SUM" } output_map { key: "OUTPUT1" value: "DIFFERENCE" } },
-    { model_name: "add_sub_fp32" model_version: -1
-      input_map { key: "INPUT0" value: "SUM" } input_map { key: "INPUT1" value: "DIFFERENCE" }
-      output_map { key: "OUTPUT0" value: "DOUBLE_A" } }
-  ]
-}
-"""
-
 DURATION_KEYS = ["success", "fail", "queue", "compute_input", "compute_infer", "compute_output",
                  "cache_hit", "cache_miss"]
 
@@ -40,9 +19,7 @@ DURATION_KEYS = ["success", "fail", "queue", "compute_input", "compute_infer", "
 @pytest.fixture(scope="module")
 def repo(tmp_path_factory):
     path = tmp_path_factory.mktemp("statistics")
-    generate.make(str(path), ["add_sub_fp32", "string_identity"])
-    (path / "twice" / "1").mkdir(parents=True)
-    (path / "twice" / "config.pbtxt").write_text(ENSEMBLE)
+    generate.make(str(path), ["add_sub_fp32", "string_identity", "twice"])
     return str(path)
 
 

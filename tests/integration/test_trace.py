@@ -241,30 +241,9 @@ def test_restricted_trace_endpoints(start_server, model_repo, http, make_grpc_cl
     assert list(allowed.settings["trace_level"].value) == ["OFF"]
 
 
-ENSEMBLE = """
-name: "twice"
-platform: "ensemble"
-max_batch_size: 8
-input [ { name: "A" data_type: TYPE_FP32 dims: [ 16 ] }, { name: "B" data_type: TYPE_FP32 dims: [ 16 ] } ]
-output [ { name: "DOUBLE_A" data_type: TYPE_FP32 dims: [ 16 ] } ]
-ensemble_scheduling {
-  step [
-    { model_name: "add_sub_fp32" model_version: -1
-      input_map { key: "INPUT0" value: "A" } input_map { key: "INPUT1" value: "B" }
-      output_map { key: "OUTPUT0" value: "SUM" } output_map { key: "OUTPUT1" value: "DIFFERENCE" } },
-    { model_name: "add_sub_fp32" model_version: -1
-      input_map { key: "INPUT0" value: "SUM" } input_map { key: "INPUT1" value: "DIFFERENCE" }
-      output_map { key: "OUTPUT0" value: "DOUBLE_A" } }
-  ]
-}
-"""
-
-
 def test_ensemble_steps_are_traced_as_children(start_server, tmp_path, http, trace_file):
     repo = tmp_path / "repo"
-    generate.make(str(repo), ["add_sub_fp32"])
-    (repo / "twice" / "1").mkdir(parents=True)
-    (repo / "twice" / "config.pbtxt").write_text(ENSEMBLE)
+    generate.make(str(repo), ["add_sub_fp32", "twice"])
     srv = start_server([str(repo)], [f"--trace-config=triton,file={trace_file}"], wait=None).wait_ready()
     r = http.post(srv.url + "/v2/models/twice/trace/setting",
                   json={"trace_level": ["TIMESTAMPS"], "trace_rate": "1"})

@@ -429,6 +429,34 @@ output [ { name: "OUTPUT0" data_type: TYPE_FP32 dims: [ 4 ] } ]
 """)
 
 
+TWICE_ENSEMBLE = """
+name: "twice"
+platform: "ensemble"
+max_batch_size: 8
+input [
+  { name: "A" data_type: TYPE_FP32 dims: [ 16 ] },
+  { name: "B" data_type: TYPE_FP32 dims: [ 16 ] }
+]
+output [ { name: "DOUBLE_A" data_type: TYPE_FP32 dims: [ 16 ] } ]
+ensemble_scheduling {
+  step [
+    { model_name: "add_sub_fp32" model_version: -1
+      input_map { key: "INPUT0" value: "A" } input_map { key: "INPUT1" value: "B" }
+      output_map { key: "OUTPUT0" value: "SUM" } output_map { key: "OUTPUT1" value: "DIFFERENCE" } },
+    { model_name: "add_sub_fp32" model_version: -1
+      input_map { key: "INPUT0" value: "SUM" } input_map { key: "INPUT1" value: "DIFFERENCE" }
+      output_map { key: "OUTPUT0" value: "DOUBLE_A" } }
+  ]
+}
+"""
+
+
+def make_twice(repo_dir):
+    """twice: an ensemble running add_sub_fp32 twice, DOUBLE_A = (A + B) + (A - B). Needs add_sub_fp32."""
+    _model_dir(repo_dir, "twice")
+    _write_config(repo_dir, "twice", TWICE_ENSEMBLE)
+
+
 # --------------------------------------------------------------------- registry
 
 GOOD_MODELS = {
@@ -446,7 +474,10 @@ BROKEN_MODELS = {
     "missing_file": make_missing_file,
 }
 
-ALL_MODELS = {**GOOD_MODELS, **BROKEN_MODELS}
+# Not in the test repository (make_all): models other tests count.
+ENSEMBLE_MODELS = {"twice": make_twice}
+
+ALL_MODELS = {**GOOD_MODELS, **BROKEN_MODELS, **ENSEMBLE_MODELS}
 
 
 def make(repo_dir, names):

@@ -87,13 +87,13 @@ TEST(PerfKserveJson, MetadataConfigAndErrors) {
 
 InferPayload OneInput() {
   InferPayload payload;
-  payload.inputs.push_back({"IN", "FP32", {1, 2}, std::string(8, '\0')});
+  payload.inputs.push_back({"IN", "FP32", {1, 2}, std::string(8, '\0'), ""});
   return payload;
 }
 
 TEST(PerfHttpInferBody, BinaryInputsFollowTheJsonHeader) {
   HttpInferBody body;
-  ASSERT_TRUE(BuildHttpInferBody(OneInput(), false, false, &body).ok());
+  ASSERT_TRUE(BuildHttpInferBody(OneInput(), false, false, {}, &body).ok());
   rapidjson::Document json;
   json.Parse(body.json.c_str());
   ASSERT_FALSE(json.HasParseError()) << body.json;
@@ -105,7 +105,7 @@ TEST(PerfHttpInferBody, BinaryInputsFollowTheJsonHeader) {
 
 TEST(PerfHttpInferBody, JsonInputsCarryTheirData) {
   HttpInferBody body;
-  ASSERT_TRUE(BuildHttpInferBody(OneInput(), true, true, &body).ok());
+  ASSERT_TRUE(BuildHttpInferBody(OneInput(), true, true, {}, &body).ok());
   rapidjson::Document json;
   json.Parse(body.json.c_str());
   ASSERT_FALSE(json.HasParseError()) << body.json;
@@ -115,6 +115,28 @@ TEST(PerfHttpInferBody, JsonInputsCarryTheirData) {
   EXPECT_TRUE(body.blobs.empty());
 }
 
+TEST(PerfHttpInferBody, SharedMemoryNamesRegionsInsteadOfData) {
+  InferPayload payload = OneInput();
+  payload.inputs[0].shm_region = "in0";
+  HttpInferBody body;
+  ASSERT_TRUE(BuildHttpInferBody(payload, false, false, {{"OUT", "out0", 4096}}, &body).ok());
+  rapidjson::Document json;
+  json.Parse(body.json.c_str());
+  ASSERT_FALSE(json.HasParseError()) << body.json;
+  EXPECT_STREQ(json["inputs"][0]["parameters"]["shared_memory_region"].GetString(), "in0");
+  EXPECT_EQ(json["inputs"][0]["parameters"]["shared_memory_byte_size"].GetInt(), 8);
+  EXPECT_STREQ(json["outputs"][0]["name"].GetString(), "OUT");
+  EXPECT_STREQ(json["outputs"][0]["parameters"]["shared_memory_region"].GetString(), "out0");
+  EXPECT_EQ(json["outputs"][0]["parameters"]["shared_memory_byte_size"].GetInt(), 4096);
+  EXPECT_FALSE(json.HasMember("parameters"));
+  EXPECT_TRUE(body.blobs.empty());
+  HttpResponse reply;
+  reply.status = 200;
+  reply.body = R"({"outputs":[{"name":"OUT","datatype":"FP32","shape":[1,2]}]})";
+  EXPECT_TRUE(CheckHttpInferResponse(reply, true).ok());
+  EXPECT_FALSE(CheckHttpInferResponse(reply, false).ok());
+}
+
 TEST(PerfHttpInferBody, ChecksReplies) {
   HttpResponse ok;
   ok.status = 200;
@@ -122,18 +144,18 @@ TEST(PerfHttpInferBody, ChecksReplies) {
       R"({"outputs":[{"name":"O","datatype":"FP32","shape":[1],"parameters":{"binary_data_size":4}}]})";
   ok.body = header + "abcd";
   ok.headers["inference-header-content-length"] = std::to_string(header.size());
-  EXPECT_TRUE(CheckHttpInferResponse(ok).ok());
+  EXPECT_TRUE(CheckHttpInferResponse(ok, false).ok());
   HttpResponse short_body = ok;
   short_body.body.pop_back();
-  EXPECT_FALSE(CheckHttpInferResponse(short_body).ok());
+  EXPECT_FALSE(CheckHttpInferResponse(short_body, false).ok());
   HttpResponse json_reply;
   json_reply.status = 200;
   json_reply.body = R"({"outputs":[{"name":"O","datatype":"FP32","shape":[1],"data":[1.0]}]})";
-  EXPECT_TRUE(CheckHttpInferResponse(json_reply).ok());
+  EXPECT_TRUE(CheckHttpInferResponse(json_reply, false).ok());
   HttpResponse error;
   error.status = 400;
   error.body = R"({"error":"unexpected shape for input 'IN'"})";
-  Status status = CheckHttpInferResponse(error);
+  Status status = CheckHttpInferResponse(error, false);
   EXPECT_EQ(status.message(), "server replied 400: unexpected shape for input 'IN'");
 }
 

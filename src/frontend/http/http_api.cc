@@ -11,11 +11,11 @@
 #include "frontend/http/infer_request_reader.h"
 #include "frontend/http/infer_response_writer.h"
 #include "frontend/http/logging_json.h"
-#include "frontend/http/trace_json.h"
 #include "frontend/http/metadata_json.h"
 #include "frontend/http/repository_json.h"
 #include "frontend/http/shared_memory_json.h"
 #include "frontend/http/stats_json.h"
+#include "frontend/http/trace_json.h"
 
 namespace inferd {
 namespace {
