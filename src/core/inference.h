@@ -29,6 +29,13 @@ struct RequestedOutput {
   uint32_t classification_count = 0;
 };
 
+// A moment a frontend noted for the request's trace, e.g. when it began
+// reading the request ("HTTP_RECV_START"); a null name: none.
+struct TraceStamp {
+  const char* name = nullptr;
+  uint64_t ns = 0;  // steady clock
+};
+
 struct InferenceRequest {
   std::string model_name;
   int64_t model_version = -1;  // -1: the highest READY version
@@ -39,6 +46,9 @@ struct InferenceRequest {
   // Set on a request a traced request made (an ensemble's step): it is traced
   // too, as a child of that trace.
   std::shared_ptr<const RequestTrace> parent_trace;
+  // When the frontend began and finished reading the request; recorded in
+  // the trace when the request is traced.
+  TraceStamp received_start, received_end;
 };
 
 struct InferenceResponse {
@@ -47,6 +57,9 @@ struct InferenceResponse {
   std::string id;
   Parameters parameters;
   std::vector<Tensor> outputs;
+  // The request's trace when it is traced: the frontend adds its send
+  // timestamps and lets it go once the answer is sent.
+  std::shared_ptr<RequestTrace> trace;
 };
 
 // Called exactly once per request, on whichever thread finished it. On

@@ -219,13 +219,16 @@ void Server::InferStream(std::shared_ptr<ModelVersion> model, std::unique_ptr<In
       request->parent_trace ? tracer_.Child(*request->parent_trace) : tracer_.Sample(model->config().name());
   if (trace) {
     trace->Describe(model->config().name(), model->version(), request->id);
+    for (const TraceStamp& stamp : {request->received_start, request->received_end}) {
+      if (stamp.name) trace->Timestamp(stamp.name, stamp.ns);
+    }
     for (const Tensor& input : request->inputs) trace->AddTensor("TENSOR_QUEUE_INPUT", input);
   }
   std::shared_ptr<const InferenceRequest> shared_request = std::move(request);
   job.request = shared_request;
   job.timeline = timeline;
   job.trace = trace;
-  job.on_response = [this, model, shared_request, timeline, trace, callback = std::move(callback)](
+  job.on_response = [model, shared_request, timeline, trace, callback = std::move(callback)](
                         Status status, std::unique_ptr<InferenceResponse> response, bool final) {
     if (status.ok() && response) status = FinishResponse(*model, *shared_request, response.get());
     if (!status.ok()) response.reset();
@@ -236,10 +239,9 @@ void Server::InferStream(std::shared_ptr<ModelVersion> model, std::unique_ptr<In
         trace->Timestamp("INFER_RESPONSE_COMPLETE", now);
         for (const Tensor& output : response->outputs) trace->AddTensor("TENSOR_BACKEND_OUTPUT", output);
       }
-      if (final) {
-        TraceTimeline(*timeline, now, trace.get());
-        tracer_.Finish(trace);
-      }
+      if (final) TraceTimeline(*timeline, now, trace.get());
+      // The frontend adds its send timestamps.
+      if (response) response->trace = trace;
     }
     callback(std::move(status), std::move(response), final);
   };

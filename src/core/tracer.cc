@@ -10,6 +10,7 @@
 #include <fstream>
 
 #include "core/logging.h"
+#include "core/model_stats.h"
 
 namespace inferd {
 namespace {
@@ -102,6 +103,17 @@ std::string ShapeText(const Shape& shape) {
 }
 
 }  // namespace
+
+RequestTrace::~RequestTrace() { tracer_->Collect(this); }
+
+std::shared_ptr<void> StampWhenReleased(std::shared_ptr<RequestTrace> trace, const char* name) {
+  struct Stamp {
+    std::shared_ptr<RequestTrace> trace;
+    const char* name;
+    ~Stamp() { trace->Timestamp(name, SteadyNowNs()); }
+  };
+  return std::make_shared<Stamp>(Stamp{std::move(trace), name});
+}
 
 void RequestTrace::Add(std::string entry) {
   std::lock_guard<std::mutex> lock(mutex_);
@@ -244,21 +256,19 @@ std::shared_ptr<RequestTrace> Tracer::Sample(const std::string& model) {
     }
     tracing_ = AnyTracing();
   }
-  return std::make_shared<RequestTrace>(next_id_++, settings.level, settings.log_frequency);
+  return std::make_shared<RequestTrace>(this, next_id_++, settings.level, settings.log_frequency);
 }
 
 std::shared_ptr<RequestTrace> Tracer::Child(const RequestTrace& parent) {
   std::lock_guard<std::mutex> lock(mutex_);
-  return std::make_shared<RequestTrace>(next_id_++, parent.level(), parent.log_frequency_, parent.id());
+  return std::make_shared<RequestTrace>(this, next_id_++, parent.level(), parent.log_frequency_, parent.id());
 }
 
-void Tracer::Finish(const std::shared_ptr<RequestTrace>& trace) {
+void Tracer::Collect(RequestTrace* trace) {
+  // No one else holds the trace any more: its entries need no lock.
   std::lock_guard<std::mutex> lock(mutex_);
-  {
-    std::lock_guard<std::mutex> entries(trace->mutex_);
-    for (auto& entry : trace->entries_) pending_.push_back(std::move(entry));
-    trace->entries_.clear();
-  }
+  for (auto& entry : trace->entries_) pending_.push_back(std::move(entry));
+  trace->entries_.clear();
   ++pending_traces_;
   if (trace->log_frequency_ > 0 && pending_traces_ >= trace->log_frequency_) {
     WritePending(global_.file + "." + std::to_string(next_file_index_++));

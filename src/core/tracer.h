@@ -29,11 +29,20 @@
 
 namespace inferd {
 
-// The trace of one request; filled while the request runs.
+class Tracer;
+
+// The trace of one request; filled while the request runs, by the core and
+// by the frontend that answers it. It is complete when its last holder lets
+// it go (the core after the final response, the frontend once the answer is
+// sent, an ensemble once its steps are done): it then joins the traces to be
+// written.
 class RequestTrace {
  public:
-  RequestTrace(uint64_t id, TraceLevel level, int64_t log_frequency, uint64_t parent_id = 0)
-      : id_(id), level_(level), log_frequency_(log_frequency), parent_id_(parent_id) {}
+  RequestTrace(Tracer* tracer, uint64_t id, TraceLevel level, int64_t log_frequency, uint64_t parent_id = 0)
+      : tracer_(tracer), id_(id), level_(level), log_frequency_(log_frequency), parent_id_(parent_id) {}
+  ~RequestTrace();
+  RequestTrace(const RequestTrace&) = delete;
+  RequestTrace& operator=(const RequestTrace&) = delete;
 
   uint64_t id() const { return id_; }
   uint64_t parent_id() const { return parent_id_; }  // 0: none
@@ -52,6 +61,7 @@ class RequestTrace {
   friend class Tracer;
   void Add(std::string entry);
 
+  Tracer* const tracer_;
   const uint64_t id_;
   const TraceLevel level_;
   const int64_t log_frequency_;  // of the settings it was taken under
@@ -59,6 +69,10 @@ class RequestTrace {
   std::mutex mutex_;             // responses of a decoupled model may come from several threads
   std::vector<std::string> entries_;
 };
+
+// Something to hold until an answer is sent: when let go, it notes `name`
+// (e.g. "HTTP_SEND_END") in `trace` and lets the trace go too.
+std::shared_ptr<void> StampWhenReleased(std::shared_ptr<RequestTrace> trace, const char* name);
 
 class Tracer {
  public:
@@ -78,12 +92,14 @@ class Tracer {
   // The trace of a request that a traced request made: always taken, with
   // the parent's level, outside sampling and counts.
   std::shared_ptr<RequestTrace> Child(const RequestTrace& parent);
-  // The request is done: its trace joins those to be written.
-  void Finish(const std::shared_ptr<RequestTrace>& trace);
-  // Writes every finished trace not yet written (at shutdown).
+  // Writes every finished trace not yet written (at shutdown, once no
+  // request is in flight: every trace must end before the tracer).
   void WriteAll();
 
  private:
+  friend class RequestTrace;
+  // A trace is complete: it joins those to be written.
+  void Collect(RequestTrace* trace);
   // Requires mutex_. Whether any settings could trace a request.
   bool AnyTracing() const;
   // Requires mutex_. Writes `pending_` to `path` and empties it.

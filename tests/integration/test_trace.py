@@ -16,8 +16,20 @@ from server_process import binary_path
 
 DEFAULTS = {"trace_level": ["OFF"], "trace_rate": "1000", "trace_count": "-1", "log_frequency": "0",
             "trace_mode": "triton"}
+# In the order a request passes them; INFER_RESPONSE_COMPLETE comes between COMPUTE_END and REQUEST_END.
 CORE_TIMESTAMPS = ["REQUEST_START", "QUEUE_START", "COMPUTE_START", "COMPUTE_INPUT_END", "COMPUTE_OUTPUT_START",
-                   "COMPUTE_END", "REQUEST_END", "INFER_RESPONSE_COMPLETE"]
+                   "COMPUTE_END", "REQUEST_END"]
+FRONTEND_TIMESTAMPS = {"http": (["HTTP_RECV_START", "HTTP_RECV_END"], ["HTTP_SEND_START", "HTTP_SEND_END"]),
+                       "grpc": (["GRPC_WAITREAD_START", "GRPC_WAITREAD_END"], ["GRPC_SEND_START", "GRPC_SEND_END"])}
+
+
+def assert_timestamps_in_order(stamps, protocol):
+    received, sent = FRONTEND_TIMESTAMPS[protocol]
+    names = received + CORE_TIMESTAMPS + sent
+    assert sorted(stamps) == sorted(names + ["INFER_RESPONSE_COMPLETE"])
+    in_order = [stamps[name] for name in names]
+    assert in_order == sorted(in_order), stamps
+    assert stamps["COMPUTE_END"] <= stamps["INFER_RESPONSE_COMPLETE"] <= stamps["REQUEST_END"]
 
 
 @pytest.fixture
@@ -73,12 +85,22 @@ def test_timestamps_of_every_request_at_rate_1(srv, http, trace_file):
         assert trace["about"]["model_name"] == "add_sub_int32"
         assert trace["about"]["model_version"] == 1
         assert trace["about"]["request_id"] == "req-7"
-        stamps = trace["timestamps"]
-        assert sorted(stamps) == sorted(CORE_TIMESTAMPS)
-        in_order = [stamps[name] for name in CORE_TIMESTAMPS[:7]]
-        assert in_order == sorted(in_order), stamps
-        assert stamps["REQUEST_START"] <= stamps["INFER_RESPONSE_COMPLETE"] <= stamps["REQUEST_END"]
+        assert_timestamps_in_order(trace["timestamps"], "http")
         assert trace["tensors"] == []
+
+
+def test_grpc_requests_have_grpc_timestamps(srv, make_grpc_client, http, trace_file):
+    http.post(srv.url + "/v2/trace/setting", json={"trace_level": ["TIMESTAMPS"], "trace_rate": "1"})
+    client = make_grpc_client(srv)
+    a = np.arange(16, dtype=np.int32).reshape(1, 16)
+    for _ in range(2):
+        result = client.infer("add_sub_int32", {"INPUT0": a, "INPUT1": a})
+        np.testing.assert_array_equal(result.as_numpy("OUTPUT0"), 2 * a)
+    assert srv.stop() == 0
+    traces = traces_by_id(json.loads(trace_file.read_text()))
+    assert len(traces) == 2
+    for trace in traces.values():
+        assert_timestamps_in_order(trace["timestamps"], "grpc")
 
 
 def test_tensors_level_records_inputs_and_outputs(srv, http, trace_file):

@@ -112,7 +112,7 @@ TEST_F(TracerTest, TracesGoToNumberedFilesEveryLogFrequencyAndTheRestAtTheEnd) {
       std::string bytes(reinterpret_cast<const char*>(values), sizeof(values));
       Tensor tensor{"IN", DataType::kFp32, {1, 2}, Buffer::FromString(bytes)};
       trace->AddTensor("TENSOR_QUEUE_INPUT", tensor);
-      tracer.Finish(trace);
+      trace.reset();  // complete: it joins the traces to be written
     }
     EXPECT_TRUE(std::filesystem::exists(settings_.file + ".0"));
     EXPECT_FALSE(std::filesystem::exists(settings_.file + ".1"));

@@ -4,6 +4,7 @@
 
 #include "core/log_settings_change.h"
 #include "core/protocol_rules.h"
+#include "core/tracer.h"
 #include "frontend/grpc/grpc_infer_request_reader.h"
 #include "frontend/grpc/grpc_infer_response_writer.h"
 #include "frontend/grpc/grpc_statistics.h"
@@ -181,10 +182,16 @@ void GrpcService::ModelInfer(Call<inference::ModelInferRequest, inference::Model
   if (!status.ok()) return call->Finish(status);
   status = ForwardHeaders(options_.header_forwarding, call->context(), parsed.request.get());
   if (!status.ok()) return call->Finish(status);
+  parsed.request->received_start = {"GRPC_WAITREAD_START", call->posted_ns()};
+  parsed.request->received_end = {"GRPC_WAITREAD_END", call->arrived_ns()};
   server_->Infer(std::move(model), std::move(parsed.request),
                  [call, shared_memory = std::move(parsed.shared_memory_outputs)](
                      Status status, std::unique_ptr<InferenceResponse> result) {
                    if (status.ok()) status = WriteGrpcInferResponse(*result, shared_memory, call->response());
+                   if (status.ok() && result->trace) {
+                     result->trace->Timestamp("GRPC_SEND_START", SteadyNowNs());
+                     call->KeepUntilFinished(StampWhenReleased(std::move(result->trace), "GRPC_SEND_END"));
+                   }
                    call->Finish(status);
                  });
 }

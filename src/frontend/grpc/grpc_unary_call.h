@@ -15,6 +15,7 @@
 #include <memory>
 #include <utility>
 
+#include "core/model_stats.h"
 #include "core/status.h"
 #include "frontend/grpc/grpc_queue.h"
 #include "frontend/grpc/grpc_status.h"
@@ -57,6 +58,12 @@ class GrpcUnaryCall final : public GrpcTag {
   std::shared_ptr<const Request> shared_request() const { return request_; }
   Response* response() { return &response_; }
   grpc::ServerContext& context() { return context_; }
+  // Steady-clock times: when the call was posted (the wait for it began) and
+  // when it arrived with its request.
+  uint64_t posted_ns() const { return posted_ns_; }
+  uint64_t arrived_ns() const { return arrived_ns_; }
+  // Holds `held` until the answer is sent (or the call fails), then lets it go.
+  void KeepUntilFinished(std::shared_ptr<void> held) { held_ = std::move(held); }
 
   // Answers with the response (status OK) or with the error. Any thread, once.
   void Finish(const Status& status) {
@@ -79,6 +86,7 @@ class GrpcUnaryCall final : public GrpcTag {
       delete this;
       return;
     }
+    arrived_ns_ = SteadyNowNs();
     method_->Post();
     queue->polling->RequestTaken();
     if (method_->may_block_) {
@@ -90,7 +98,7 @@ class GrpcUnaryCall final : public GrpcTag {
 
  private:
   explicit GrpcUnaryCall(Method* method)
-      : method_(method), request_(std::make_shared<Request>()), responder_(&context_) {
+      : method_(method), request_(std::make_shared<Request>()), responder_(&context_), posted_ns_(SteadyNowNs()) {
     ++method_->queue_->calls;
   }
   ~GrpcUnaryCall() { --method_->queue_->calls; }
@@ -101,6 +109,9 @@ class GrpcUnaryCall final : public GrpcTag {
   std::shared_ptr<Request> request_;
   Response response_;
   grpc::ServerAsyncResponseWriter<Response> responder_;
+  uint64_t posted_ns_;
+  uint64_t arrived_ns_ = 0;
+  std::shared_ptr<void> held_;
 };
 
 }  // namespace inferd

@@ -5,7 +5,9 @@
 #include <vector>
 
 #include "config/config_json.h"
+#include "core/model_stats.h"
 #include "core/protocol_rules.h"
+#include "core/tracer.h"
 #include "frontend/http/bounded_json.h"
 #include "frontend/http/compression.h"
 #include "frontend/http/infer_request_reader.h"
@@ -329,6 +331,8 @@ void HttpApi::HandleInfer(const HttpRequest& request, const std::string& model_n
   if (!status.ok()) return reply(ErrorReply(status));
   parsed.request->model_name = model_name;
   parsed.request->model_version = model->version();
+  parsed.request->received_start = {"HTTP_RECV_START", request.receive_start_ns};
+  parsed.request->received_end = {"HTTP_RECV_END", request.receive_end_ns};
   if (options_.header_forwarding.enabled()) {
     for (const auto& [name, value] : request.headers) {
       status = options_.header_forwarding.Forward(name, value, parsed.request.get());
@@ -341,6 +345,7 @@ void HttpApi::HandleInfer(const HttpRequest& request, const std::string& model_n
                  [encoding = std::move(parsed.output_encoding), response_encoding, reply = std::move(reply)](
                      Status status, std::unique_ptr<InferenceResponse> response) {
                    if (!status.ok()) return reply(ErrorReply(status));
+                   std::shared_ptr<RequestTrace> trace = std::move(response->trace);
                    HttpInferResponse body;
                    status = WriteHttpInferResponse(*response, encoding, &body);
                    if (!status.ok()) return reply(ErrorReply(status));
@@ -363,6 +368,10 @@ void HttpApi::HandleInfer(const HttpRequest& request, const std::string& model_n
                        out.blobs.clear();
                        out.headers.emplace_back("Content-Encoding", EncodingName(response_encoding));
                      }
+                   }
+                   if (trace) {
+                     trace->Timestamp("HTTP_SEND_START", SteadyNowNs());
+                     out.on_sent = StampWhenReleased(std::move(trace), "HTTP_SEND_END");
                    }
                    reply(std::move(out));
                  });

@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "core/ascii.h"
+#include "core/model_stats.h"
 #include "core/partial_io.h"
 
 namespace inferd {
@@ -66,6 +67,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
     parser_->header_limit(static_cast<std::uint32_t>(context_.options->max_header_size));
     parser_->body_limit(context_.options->max_body_size);
     header_checked_ = false;
+    receive_start_ns_ = 0;
   }
 
   // Parses what the buffer holds until a request is complete (then handles
@@ -74,6 +76,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
   void ReadRequest() {
     for (;;) {
       if (buffer_.size() > 0) {
+        if (receive_start_ns_ == 0) receive_start_ns_ = SteadyNowNs();
         beast::error_code ec;
         size_t used = parser_->put(buffer_.data(), ec);
         buffer_.consume(used);
@@ -168,6 +171,8 @@ class Connection : public std::enable_shared_from_this<Connection> {
     request.headers.reserve(8);
     for (const auto& field : message) request.headers.emplace_back(LowerAscii(field.name_string()), field.value());
     request.body = std::make_shared<const std::string>(std::move(message.body()));
+    request.receive_start_ns = receive_start_ns_;
+    request.receive_end_ns = SteadyNowNs();
     parser_.reset();
     ++*context_.answering;
     context_.polling->RequestTaken();
@@ -260,6 +265,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
   beast::flat_buffer buffer_;
   std::optional<http::request_parser<http::string_body>> parser_;
   bool header_checked_ = false;  // the current request's header was looked at (Expect)
+  uint64_t receive_start_ns_ = 0;  // when the current request's first bytes were there
   bool keep_alive_ = true;
   bool answering_request_ = false;  // this connection counts one request in `answering` and `polling`
   bool handling_ = false;           // inside the handler's Handle

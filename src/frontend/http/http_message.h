@@ -2,6 +2,7 @@
 // the socket library so the API code reads as plain data in, data out.
 #pragma once
 
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -21,6 +22,8 @@ struct HttpRequest {
   // costs fewer allocations than a map and is searched as fast.
   std::vector<std::pair<std::string, std::string>> headers;
   std::shared_ptr<const std::string> body;
+  uint64_t receive_start_ns = 0;  // steady clock: the request's first bytes were there
+  uint64_t receive_end_ns = 0;    // and its last
 
   // The value of a header (the last one, if it is repeated).
   std::optional<std::string> Header(std::string_view lower_name) const {
@@ -37,6 +40,9 @@ struct HttpReply {
   std::vector<std::pair<std::string, std::string>> headers;
   std::string body;
   std::vector<Buffer> blobs;  // sent after `body`, without copying
+  // Let go once the reply is sent (or the connection failed): whatever its
+  // destructor does happens then.
+  std::shared_ptr<void> on_sent;
 
   static HttpReply Json(int status, std::string json);
   static HttpReply Error(int status, const std::string& message);  // {"error": message}
