@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <charconv>
 #include <cmath>
+#include <cstdio>
 #include <cstring>
 #include <fstream>
 
@@ -91,6 +92,21 @@ std::string TensorText(const Tensor& tensor) {
     AppendElement(tensor.datatype, data.data() + offset, &text);
   }
   return text;
+}
+
+// Writes `entries` as a JSON array to `path`, through a temporary file renamed
+// into place, so that a reader never sees half a file.
+void WriteTraceFile(const std::string& path, const std::vector<std::string>& entries) {
+  std::string temporary = path + ".writing";
+  std::ofstream out(temporary, std::ios::trunc);
+  out << "[\n";
+  for (size_t i = 0; i < entries.size(); ++i) out << (i > 0 ? ",\n" : "") << entries[i];
+  out << "\n]\n";
+  out.close();
+  if (!out || std::rename(temporary.c_str(), path.c_str()) != 0) {
+    LOG_ERROR << "unable to write traces to '" << path << "': " << std::strerror(errno);
+    std::remove(temporary.c_str());
+  }
 }
 
 std::string ShapeText(const Shape& shape) {
@@ -265,29 +281,30 @@ std::shared_ptr<RequestTrace> Tracer::Child(const RequestTrace& parent) {
 }
 
 void Tracer::Collect(RequestTrace* trace) {
-  // No one else holds the trace any more: its entries need no lock.
-  std::lock_guard<std::mutex> lock(mutex_);
-  for (auto& entry : trace->entries_) pending_.push_back(std::move(entry));
-  trace->entries_.clear();
-  ++pending_traces_;
-  if (trace->log_frequency_ > 0 && pending_traces_ >= trace->log_frequency_) {
-    WritePending(global_.file + "." + std::to_string(next_file_index_++));
+  std::vector<std::string> batch;
+  std::string path;
+  {
+    // No one else holds the trace any more: its entries need no lock.
+    std::lock_guard<std::mutex> lock(mutex_);
+    for (auto& entry : trace->entries_) pending_.push_back(std::move(entry));
+    trace->entries_.clear();
+    ++pending_traces_;
+    if (trace->log_frequency_ <= 0 || pending_traces_ < trace->log_frequency_) return;
+    path = global_.file + "." + std::to_string(next_file_index_++);
+    batch.swap(pending_);
+    pending_traces_ = 0;
   }
+  // The thread letting the trace go may be a frontend's: the file is written on another.
+  writers_.Run([path = std::move(path), batch = std::move(batch)] { WriteTraceFile(path, batch); });
 }
 
 void Tracer::WriteAll() {
+  writers_.WaitAll();
   std::lock_guard<std::mutex> lock(mutex_);
   if (global_.file.empty() || pending_traces_ == 0) return;
-  WritePending(global_.log_frequency == 0 ? global_.file : global_.file + "." + std::to_string(next_file_index_++));
-}
-
-void Tracer::WritePending(const std::string& path) {
-  std::ofstream out(path, std::ios::trunc);
-  out << "[\n";
-  for (size_t i = 0; i < pending_.size(); ++i) out << (i > 0 ? ",\n" : "") << pending_[i];
-  out << "\n]\n";
-  out.close();
-  if (!out) LOG_ERROR << "unable to write traces to '" << path << "': " << std::strerror(errno);
+  std::string path =
+      global_.log_frequency == 0 ? global_.file : global_.file + "." + std::to_string(next_file_index_++);
+  WriteTraceFile(path, pending_);
   pending_.clear();
   pending_traces_ = 0;
 }

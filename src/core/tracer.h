@@ -10,8 +10,8 @@
 // `rate` of each model is traced while `count` allows (each trace takes one
 // from the count of whoever set it: the model, or the global settings). With
 // log_frequency N > 0 every N finished traces go to "<file>.<k>" (k = 0, 1,
-// ...); the rest, or all of them with 0, are written at shutdown (to
-// "<file>" with 0). The steps of a traced ensemble request are traced too,
+// ...), on a thread of their own; the rest, or all of them with 0, are
+// written at shutdown (to "<file>" with 0). The steps of a traced ensemble request are traced too,
 // their traces naming the ensemble's as "parent_id". Thread-safe; when nothing is traced, Sample costs one
 // atomic load.
 #pragma once
@@ -24,6 +24,7 @@
 #include <string>
 #include <vector>
 
+#include "core/background_tasks.h"
 #include "core/tensor.h"
 #include "core/trace_settings.h"
 
@@ -102,8 +103,6 @@ class Tracer {
   void Collect(RequestTrace* trace);
   // Requires mutex_. Whether any settings could trace a request.
   bool AnyTracing() const;
-  // Requires mutex_. Writes `pending_` to `path` and empties it.
-  void WritePending(const std::string& path);
 
   const TraceSettings startup_;
   mutable std::mutex mutex_;
@@ -115,6 +114,7 @@ class Tracer {
   std::vector<std::string> pending_;  // entries of finished traces
   int64_t pending_traces_ = 0;
   int64_t next_file_index_ = 0;
+  BackgroundTasks writers_;  // write the files of log_frequency; last, so it goes first
 };
 
 }  // namespace inferd

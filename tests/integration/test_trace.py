@@ -4,6 +4,7 @@ format: one object naming the request, then its timestamps and tensors)."""
 
 import json
 import subprocess
+import time
 
 import grpc
 import numpy as np
@@ -122,14 +123,20 @@ def test_rate_count_and_log_frequency(srv, http, trace_file):
         "trace_level": ["TIMESTAMPS"], "trace_rate": "2", "trace_count": "3", "log_frequency": "2"})
     assert r.status_code == 200
     infer_add_sub(srv, http, 10)
-    # Requests 2, 4 and 6 were traced; the first two finished traces went to <file>.0 at once.
-    first = traces_by_id(json.loads(trace_file.with_name("trace.json.0").read_text()))
+    # Requests 2, 4 and 6 were traced; the first two finished traces go to <file>.0 while the
+    # server runs (written on a thread of their own, renamed into place when complete).
+    first_file = trace_file.with_name("trace.json.0")
+    deadline = time.monotonic() + 30
+    while not first_file.exists() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    first = traces_by_id(json.loads(first_file.read_text()))
     assert len(first) == 2
     assert http.get(srv.url + "/v2/trace/setting").json()["trace_count"] == "0"
     assert srv.stop() == 0
     rest = traces_by_id(json.loads(trace_file.with_name("trace.json.1").read_text()))
     assert len(rest) == 1 and not set(rest) & set(first)
     assert not trace_file.exists()
+    assert not list(trace_file.parent.glob("*.writing"))
 
 
 def test_model_settings_override_and_clear(srv, http, trace_file):

