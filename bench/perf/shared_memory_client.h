@@ -31,7 +31,9 @@ class SharedMemoryServerClient : public ServerClient {
   // output regions.
   Status Prepare(std::vector<InferPayload>* payloads, size_t workers);
 
-  Status ServerExtensions(std::vector<std::string>* extensions) override { return inner_->ServerExtensions(extensions); }
+  Status ServerExtensions(std::vector<std::string>* extensions) override {
+    return inner_->ServerExtensions(extensions);
+  }
   Status GetModelInfo(ModelInfo* model) override { return inner_->GetModelInfo(model); }
   Status GetModelStats(ModelStatsSnapshot* snapshot) override { return inner_->GetModelStats(snapshot); }
   // A client of the wrapped protocol with a free set of output regions.

@@ -76,7 +76,9 @@ Status AddTraceSetting(const std::string& key, const std::vector<std::string>& v
   if (!IsTraceSetting(key)) return Status::InvalidArg("unknown trace setting '" + key + "'");
   if (key == "trace_file" || key == "trace_mode") {
     if (clear) return Status::Ok();
-    if (key == "trace_mode") return Status::Unsupported("'trace_mode' cannot be changed: inferd traces in mode 'triton'");
+    if (key == "trace_mode") {
+      return Status::Unsupported("'trace_mode' cannot be changed: inferd traces in mode 'triton'");
+    }
     return Status::Unsupported(
         "'trace_file' cannot be changed while the server runs; start it with --trace-config triton,file=<path>");
   }

@@ -11,9 +11,9 @@
 // from the count of whoever set it: the model, or the global settings). With
 // log_frequency N > 0 every N finished traces go to "<file>.<k>" (k = 0, 1,
 // ...), on a thread of their own; the rest, or all of them with 0, are
-// written at shutdown (to "<file>" with 0). The steps of a traced ensemble request are traced too,
-// their traces naming the ensemble's as "parent_id". Thread-safe; when nothing is traced, Sample costs one
-// atomic load.
+// written at shutdown (to "<file>" with 0). The steps of a traced ensemble
+// request are traced too, their traces naming the ensemble's as "parent_id".
+// Thread-safe; when nothing is traced, Sample costs one atomic load.
 #pragma once
 
 #include <atomic>
