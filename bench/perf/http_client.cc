@@ -128,18 +128,26 @@ class HttpServerClient : public ServerClient {
 
   Status Post(const std::string& target, const std::string& body, const std::string& what) {
     HttpResponse response;
-    std::vector<std::string_view> parts;
-    if (!body.empty()) parts.push_back(body);
-    Status status = connection_.Exchange("POST", target, {{"Content-Type", "application/json"}}, parts, &response);
-    if (!status.ok()) return status;
-    if (response.status != 200) return Status::Error("cannot " + what + ": " + HttpErrorText(response));
-    return Status::Ok();
+    return Call("POST", target, body, what, &response);
   }
 
   Status Get(const std::string& target, const std::string& what, HttpResponse* response) {
-    Status status = connection_.Exchange("GET", target, {}, {}, response);
+    return Call("GET", target, "", "get " + what, response);
+  }
+
+  // One control call with a JSON body (none when empty); any answer but 200
+  // is an error saying "cannot <what>".
+  Status Call(std::string_view method, const std::string& target, const std::string& body, const std::string& what,
+              HttpResponse* response) {
+    std::vector<std::pair<std::string, std::string>> headers;
+    std::vector<std::string_view> parts;
+    if (!body.empty()) {
+      headers.emplace_back("Content-Type", "application/json");
+      parts.push_back(body);
+    }
+    Status status = connection_.Exchange(method, target, headers, parts, response);
     if (!status.ok()) return status;
-    if (response->status != 200) return Status::Error("cannot get " + what + ": " + HttpErrorText(*response));
+    if (response->status != 200) return Status::Error("cannot " + what + ": " + HttpErrorText(*response));
     return Status::Ok();
   }
 

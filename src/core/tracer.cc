@@ -109,13 +109,27 @@ void WriteTraceFile(const std::string& path, const std::vector<std::string>& ent
   }
 }
 
+// "1,16": the shape without ShapeToString's brackets, as Triton's traces write it.
 std::string ShapeText(const Shape& shape) {
-  std::string text;
-  for (size_t i = 0; i < shape.size(); ++i) {
-    if (i > 0) text += ',';
-    text += std::to_string(shape[i]);
+  std::string text = ShapeToString(shape);
+  return text.substr(1, text.size() - 2);
+}
+
+// Applies an update to one set of overrides (the global ones sit on the
+// start-up settings, a model's on the global ones).
+void ApplyChange(const TraceSettingsChange& change, TraceOverrides* overrides) {
+  if (change.clear_all) *overrides = TraceOverrides();
+  for (const std::string& key : change.clear) {
+    if (key == "trace_level") overrides->level.reset();
+    if (key == "trace_rate") overrides->rate.reset();
+    if (key == "trace_count") overrides->count.reset();
+    if (key == "log_frequency") overrides->log_frequency.reset();
   }
-  return text;
+  const TraceOverrides& set = change.set;
+  if (set.level) overrides->level = set.level;
+  if (set.rate) overrides->rate = set.rate;
+  if (set.count) overrides->count = set.count;
+  if (set.log_frequency) overrides->log_frequency = set.log_frequency;
 }
 
 }  // namespace
@@ -202,10 +216,10 @@ void RequestTrace::AddTensor(const char* activity, const Tensor& tensor) {
   Add(buffer.GetString());
 }
 
-Tracer::Tracer(TraceSettings global) : startup_(global), global_(std::move(global)) {
+Tracer::Tracer(TraceSettings startup) : startup_(std::move(startup)) {
   std::lock_guard<std::mutex> lock(mutex_);
   tracing_ = AnyTracing();
-  if (!global_.level.off() && global_.file.empty()) {
+  if (!startup_.level.off() && startup_.file.empty()) {
     LOG_WARNING << "tracing is on but no trace file is set (--trace-config triton,file=<path>): no request is traced";
   }
 }
@@ -215,44 +229,29 @@ Tracer::~Tracer() { WriteAll(); }
 TraceSettings Tracer::Settings(const std::string& model) const {
   std::lock_guard<std::mutex> lock(mutex_);
   auto found = model.empty() ? models_.end() : models_.find(model);
-  return found == models_.end() ? global_ : found->second.Over(global_);
+  TraceSettings global = Global();
+  return found == models_.end() ? global : found->second.Over(global);
 }
 
 void Tracer::Update(const std::string& model, const TraceSettingsChange& change) {
   std::lock_guard<std::mutex> lock(mutex_);
   if (model.empty()) {
-    for (const std::string& key : change.clear) {
-      if (key == "trace_level") global_.level = startup_.level;
-      if (key == "trace_rate") global_.rate = startup_.rate;
-      if (key == "trace_count") global_.count = startup_.count;
-      if (key == "log_frequency") global_.log_frequency = startup_.log_frequency;
-    }
-    global_ = change.set.Over(global_);
+    ApplyChange(change, &global_);
   } else {
     TraceOverrides& overrides = models_[model];
-    if (change.clear_all) overrides = TraceOverrides();
-    for (const std::string& key : change.clear) {
-      if (key == "trace_level") overrides.level.reset();
-      if (key == "trace_rate") overrides.rate.reset();
-      if (key == "trace_count") overrides.count.reset();
-      if (key == "log_frequency") overrides.log_frequency.reset();
-    }
-    const TraceOverrides& set = change.set;
-    if (set.level) overrides.level = set.level;
-    if (set.rate) overrides.rate = set.rate;
-    if (set.count) overrides.count = set.count;
-    if (set.log_frequency) overrides.log_frequency = set.log_frequency;
+    ApplyChange(change, &overrides);
     if (overrides.empty()) models_.erase(model);
   }
   tracing_ = AnyTracing();
 }
 
 bool Tracer::AnyTracing() const {
-  if (global_.file.empty()) return false;
+  if (startup_.file.empty()) return false;
   auto on = [](const TraceSettings& s) { return !s.level.off() && s.count != 0; };
-  if (on(global_)) return true;
+  TraceSettings global = Global();
+  if (on(global)) return true;
   return std::any_of(models_.begin(), models_.end(),
-                     [&](const auto& entry) { return on(entry.second.Over(global_)); });
+                     [&](const auto& entry) { return on(entry.second.Over(global)); });
 }
 
 std::shared_ptr<RequestTrace> Tracer::Sample(const std::string& model) {
@@ -260,16 +259,13 @@ std::shared_ptr<RequestTrace> Tracer::Sample(const std::string& model) {
   std::lock_guard<std::mutex> lock(mutex_);
   auto found = models_.find(model);
   TraceOverrides* overrides = found == models_.end() ? nullptr : &found->second;
-  TraceSettings settings = overrides ? overrides->Over(global_) : global_;
+  TraceSettings settings = overrides ? overrides->Over(Global()) : Global();
   if (settings.level.off() || settings.count == 0) return nullptr;
   if (++seen_[model] % static_cast<uint64_t>(settings.rate) != 0) return nullptr;
-  // The count belongs to whoever set it.
   if (settings.count > 0) {
-    if (overrides && overrides->count) {
-      --*overrides->count;
-    } else {
-      --global_.count;
-    }
+    // The count belongs to whoever set it: the model, or the global settings.
+    TraceOverrides* owner = overrides && overrides->count ? overrides : &global_;
+    owner->count = settings.count - 1;
     tracing_ = AnyTracing();
   }
   return std::make_shared<RequestTrace>(this, next_id_++, settings.level, settings.log_frequency);
@@ -290,7 +286,7 @@ void Tracer::Collect(RequestTrace* trace) {
     trace->entries_.clear();
     ++pending_traces_;
     if (trace->log_frequency_ <= 0 || pending_traces_ < trace->log_frequency_) return;
-    path = global_.file + "." + std::to_string(next_file_index_++);
+    path = startup_.file + "." + std::to_string(next_file_index_++);
     batch.swap(pending_);
     pending_traces_ = 0;
   }
@@ -301,9 +297,9 @@ void Tracer::Collect(RequestTrace* trace) {
 void Tracer::WriteAll() {
   writers_.WaitAll();
   std::lock_guard<std::mutex> lock(mutex_);
-  if (global_.file.empty() || pending_traces_ == 0) return;
-  std::string path =
-      global_.log_frequency == 0 ? global_.file : global_.file + "." + std::to_string(next_file_index_++);
+  const std::string& file = startup_.file;
+  if (file.empty() || pending_traces_ == 0) return;
+  std::string path = Global().log_frequency == 0 ? file : file + "." + std::to_string(next_file_index_++);
   WriteTraceFile(path, pending_);
   pending_.clear();
   pending_traces_ = 0;

@@ -25,6 +25,7 @@
 #include <vector>
 
 #include "core/background_tasks.h"
+#include "core/shape.h"
 #include "core/tensor.h"
 #include "core/trace_settings.h"
 
@@ -77,7 +78,7 @@ std::shared_ptr<void> StampWhenReleased(std::shared_ptr<RequestTrace> trace, con
 
 class Tracer {
  public:
-  explicit Tracer(TraceSettings global);
+  explicit Tracer(TraceSettings startup);
   ~Tracer();  // writes the traces not yet written
 
   Tracer(const Tracer&) = delete;
@@ -103,10 +104,12 @@ class Tracer {
   void Collect(RequestTrace* trace);
   // Requires mutex_. Whether any settings could trace a request.
   bool AnyTracing() const;
+  // Requires mutex_. The global settings now.
+  TraceSettings Global() const { return global_.Over(startup_); }
 
-  const TraceSettings startup_;
+  const TraceSettings startup_;  // the file never changes
   mutable std::mutex mutex_;
-  TraceSettings global_;
+  TraceOverrides global_;  // changes since start-up; clearing one restores its start-up value
   std::map<std::string, TraceOverrides> models_;
   std::map<std::string, uint64_t> seen_;  // requests of each model since start
   std::atomic<bool> tracing_{false};      // AnyTracing(), for Sample's fast path
