@@ -132,14 +132,20 @@ class Stub:
         self._channel.send({"type": "error", "message": describe_exception(error)})
 
 
-def main(socket_fd, shm_prefix):
-    """Runs the stub on an already connected socket; returns the process exit code."""
+def main(socket_fd, shm_prefix, ring_fds=None):
+    """Runs the stub on an already connected socket, and the server's shared memory ring
+    when `ring_fds` (memory, to-stub wake, to-server wake) are given; returns the process
+    exit code."""
     # Ctrl-C in the server's terminal reaches the whole process group: the server
     # decides when this instance finalizes, so the stub ignores SIGINT.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     sys.modules.setdefault("c_python_backend_utils", pb_utils)
     sock = socket.socket(fileno=socket_fd)
-    channel = Channel(sock)
+    ring = None
+    if ring_fds:
+        import _inferd_ring  # embedded in inferd_python_stub
+        ring = _inferd_ring.Ring(*ring_fds, socket_fd)
+    channel = Channel(sock, ring)
     rt = runtime.Runtime(channel, shm_prefix)
     runtime.install(rt)
     code = Stub(rt).run()

@@ -1,6 +1,9 @@
-"""The framed socket to the server, shared by every thread of the stub.
+"""The framed stream to the server, shared by every thread of the stub.
 
 Frame: u32 LE header length, u32 LE blob length, JSON header, blob (PROTOCOL.md).
+In the stub the stream is the server's shared memory ring (the embedded module
+`_inferd_ring`), with the socket only telling that the server is gone; over a bare
+socket (tests, a stub run by hand) the frames travel on the socket itself.
 
 Writing: any thread may send; a lock keeps frames whole.
 
@@ -38,9 +41,10 @@ class ChannelClosed(ConnectionError):
 
 
 class Channel:
-    def __init__(self, sock):
+    def __init__(self, sock, ring=None):
         self._sock = sock
-        self._receiver = _Receiver(sock, _SPIN_SECONDS)
+        self._ring = ring
+        self._receiver = _Receiver(sock, _SPIN_SECONDS, ring)
         self._write_lock = threading.Lock()
         self._cond = threading.Condition(threading.Lock())
         self._reading = False
@@ -60,7 +64,9 @@ class Channel:
             blob_size += memoryview(buf).nbytes
         first = _PREFIX.pack(len(encoded), blob_size) + encoded
         with self._write_lock:
-            if not buffers:
+            if self._ring is not None:
+                self._ring.send([first, *buffers])
+            elif not buffers:
                 self._sock.sendall(first)
             elif len(buffers) > _MAX_IOV:
                 self._sock.sendall(first)
@@ -174,6 +180,8 @@ class Channel:
         with self._cond:
             self._closed = True
             self._cond.notify_all()
+        if self._ring is not None:
+            self._ring.close()
         try:
             self._sock.shutdown(socket.SHUT_RDWR)
         except OSError:
@@ -181,12 +189,13 @@ class Channel:
 
 
 class _Receiver:
-    """Reads the socket through its own buffer: a small frame usually arrives whole in one
-    read, and a read that finds the socket empty retries for a short while before it
-    blocks."""
+    """Reads the stream (the ring, or the socket) through its own buffer: a small frame
+    usually arrives whole in one read, and a read that finds nothing retries for a short
+    while before it blocks."""
 
-    def __init__(self, sock, spin_seconds):
+    def __init__(self, sock, spin_seconds, ring=None):
         self._sock = sock
+        self._ring = ring
         self._buffer = memoryview(bytearray(1 << 16))
         self._start = 0  # buffered bytes not yet handed out: [_start, _end)
         self._end = 0
@@ -256,8 +265,10 @@ class _Receiver:
         return True
 
     def _receive(self, view):
-        """recv_into `view`. While the socket stays empty it retries without blocking for
-        the spin time, yielding the core between tries, and only then blocks."""
+        """recv_into `view`. While nothing comes it retries without blocking for the spin
+        time, yielding the core between tries, and only then blocks."""
+        if self._ring is not None:
+            return self._ring.recv_into(view, self._spin)
         try:
             return self._sock.recv_into(view, 0, socket.MSG_DONTWAIT)
         except BlockingIOError:

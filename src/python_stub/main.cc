@@ -1,10 +1,13 @@
 // inferd_python_stub: the process that runs one instance of a Python model.
 //
-// The server starts it with one end of a socketpair and talks to it through the
-// protocol in PROTOCOL.md. This file only embeds CPython: it parses the command
-// line, makes the stub's Python directory importable and hands control to
-// `inferd_stub.main(socket_fd, shm_prefix)`, whose return value becomes the
-// exit code. Everything about models, tensors and messages lives in Python.
+// The server starts it with one end of a socketpair and the descriptors of a
+// shared memory ring (shm_ring.h), and talks to it through the protocol in
+// PROTOCOL.md. This file only embeds CPython: it parses the command line, makes
+// the stub's Python directory importable and hands control to
+// `inferd_stub.main(socket_fd, shm_prefix, ring_fds)`, whose return value
+// becomes the exit code. The ring's stub end is the embedded module
+// `_inferd_ring` (ring_module.cc); everything about models, tensors and
+// messages lives in Python.
 
 #include <pybind11/embed.h>
 
@@ -14,6 +17,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace py = pybind11;
 
@@ -21,6 +25,7 @@ namespace {
 
 struct Options {
   int socket_fd = -1;
+  std::vector<int> ring_fds;  // memory, to-stub wake, to-server wake (shm_ring.h); none: the socket
   std::string python_dir;
   std::string shm_prefix;
 };
@@ -34,6 +39,20 @@ std::optional<std::string> FlagValue(std::string_view arg, std::string_view name
   return std::string(arg.substr(name.size() + 3));
 }
 
+// "3,4,5" -> {3, 4, 5}; empty when any part is not a descriptor number.
+std::vector<int> ParseFds(const std::string& text) {
+  std::vector<int> fds;
+  size_t start = 0;
+  for (;;) {
+    size_t comma = text.find(',', start);
+    std::string part = text.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+    if (part.empty() || part.find_first_not_of("0123456789") != std::string::npos || part.size() > 9) return {};
+    fds.push_back(std::stoi(part));
+    if (comma == std::string::npos) return fds;
+    start = comma + 1;
+  }
+}
+
 std::optional<Options> ParseOptions(int argc, char** argv) {
   Options options;
   for (int i = 1; i < argc; ++i) {
@@ -43,6 +62,12 @@ std::optional<Options> ParseOptions(int argc, char** argv) {
         options.socket_fd = std::stoi(*v);
       } catch (const std::exception&) {
         std::cerr << "inferd_python_stub: bad --socket-fd value '" << *v << "'\n";
+        return std::nullopt;
+      }
+    } else if (auto v = FlagValue(arg, "ring-fds")) {
+      options.ring_fds = ParseFds(*v);
+      if (options.ring_fds.size() != 3) {
+        std::cerr << "inferd_python_stub: bad --ring-fds value '" << *v << "'\n";
         return std::nullopt;
       }
     } else if (auto v = FlagValue(arg, "python-dir")) {
@@ -55,7 +80,7 @@ std::optional<Options> ParseOptions(int argc, char** argv) {
     }
   }
   if (options.socket_fd < 0 || options.python_dir.empty() || options.shm_prefix.empty()) {
-    std::cerr << "usage: inferd_python_stub --socket-fd=N --python-dir=DIR --shm-prefix=PREFIX\n";
+    std::cerr << "usage: inferd_python_stub --socket-fd=N [--ring-fds=M,A,B] --python-dir=DIR --shm-prefix=PREFIX\n";
     return std::nullopt;
   }
   return options;
@@ -78,7 +103,12 @@ int RunStub(const Options& options) {
   program_args.append("inferd_python_stub");
   sys.attr("argv") = program_args;
   py::module_ stub = py::module_::import("inferd_stub");
-  py::object result = stub.attr("main")(options.socket_fd, options.shm_prefix);
+  // Without a ring (a stub started by hand or by tests) frames travel on the socket.
+  py::object ring_fds = py::none();
+  if (!options.ring_fds.empty()) {
+    ring_fds = py::make_tuple(options.ring_fds[0], options.ring_fds[1], options.ring_fds[2]);
+  }
+  py::object result = stub.attr("main")(options.socket_fd, options.shm_prefix, ring_fds);
   return result.is_none() ? 0 : result.cast<int>();
 }
 

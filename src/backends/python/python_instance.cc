@@ -276,6 +276,7 @@ Status PythonInstance::Call(const std::string& header, const std::vector<Buffer>
       std::lock_guard<std::mutex> check(mutex_);
       if (reply_ || !stub_alive_) break;
     }
+    stub->channel().HandOver();  // what came after our reply is the reader thread's
     lock.lock();
     caller_reading_ = false;
     // A closed socket: the reader thread finds out too and abandons the stub.

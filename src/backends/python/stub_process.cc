@@ -44,10 +44,23 @@ Status StubProcess::Start(const StubLaunch& launch, std::unique_ptr<StubProcess>
   if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, fds) != 0) {
     return Status::Internal(std::string("unable to create a socket for the Python stub: ") + std::strerror(errno));
   }
+  std::string error;
+  std::unique_ptr<ShmRing> ring = ShmRing::Create(ShmRing::kDefaultCapacity, fds[0], &error);
+  if (!ring) {
+    close(fds[0]);
+    close(fds[1]);
+    return Status::Internal(error);
+  }
+  const RingFds& ring_fds = ring->fds();
   // Everything the child needs is prepared before fork: after it, only
   // async-signal-safe calls are allowed.
-  std::vector<std::string> args = {launch.stub_path, "--socket-fd=" + std::to_string(fds[1]),
-                                   "--python-dir=" + launch.python_dir, "--shm-prefix=" + launch.shm_prefix};
+  std::vector<std::string> args = {
+      launch.stub_path,
+      "--socket-fd=" + std::to_string(fds[1]),
+      "--ring-fds=" + std::to_string(ring_fds.memory) + "," + std::to_string(ring_fds.to_stub_wake) + "," +
+          std::to_string(ring_fds.to_server_wake),
+      "--python-dir=" + launch.python_dir,
+      "--shm-prefix=" + launch.shm_prefix};
   std::vector<char*> argv;
   for (auto& arg : args) argv.push_back(arg.data());
   argv.push_back(nullptr);
@@ -67,7 +80,8 @@ Status StubProcess::Start(const StubLaunch& launch, std::unique_ptr<StubProcess>
     // foreground group, and the stub must stay up while the server drains
     // and runs finalize.
     setpgid(0, 0);
-    fcntl(fds[1], F_SETFD, 0);         // keep the stub's end across exec
+    // Keep the stub's end of the socket and the ring across exec.
+    for (int fd : {fds[1], ring_fds.memory, ring_fds.to_stub_wake, ring_fds.to_server_wake}) fcntl(fd, F_SETFD, 0);
     sigset_t none;
     sigemptyset(&none);
     sigprocmask(SIG_SETMASK, &none, nullptr);  // the server blocks SIGINT/SIGTERM; the stub must not
@@ -79,7 +93,7 @@ Status StubProcess::Start(const StubLaunch& launch, std::unique_ptr<StubProcess>
     std::lock_guard<std::mutex> lock(LiveStubsMutex());
     LiveStubs().insert(pid);
   }
-  out->reset(new StubProcess(pid, fds[0]));
+  out->reset(new StubProcess(pid, std::make_unique<StubChannel>(fds[0], std::move(ring))));
   return Status::Ok();
 }
 

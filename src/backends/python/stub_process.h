@@ -1,6 +1,7 @@
 // StubProcess: one running Python stub (src/python_stub/), connected by a
-// socket pair. The stub exits when the socket closes, so a server that dies
-// leaves no stubs behind.
+// StubChannel: a ShmRing for the messages and a socket pair that tells each
+// side when the other is gone. The stub exits when the socket closes, so a
+// server that dies leaves no stubs behind.
 #pragma once
 
 #include <sys/types.h>
@@ -41,7 +42,7 @@ class StubProcess {
   std::string ExitDescription();
 
  private:
-  StubProcess(pid_t pid, int fd) : pid_(pid), channel_(std::make_unique<StubChannel>(fd)) {}
+  StubProcess(pid_t pid, std::unique_ptr<StubChannel> channel) : pid_(pid), channel_(std::move(channel)) {}
   bool Reap(std::chrono::milliseconds wait);
 
   pid_t pid_;
