@@ -65,6 +65,18 @@ class Run:
                 rows[label][level] = self.perf(endpoint, model, protocol, level, window, *polling)
         return rows
 
+    def rounds(self, paths, level, count):
+        """Like sweep at one level, `count` times over (the paths in turn each round):
+        ({label: {level: the round's row with the median average latency}},
+         {label: [average latency of each round, µs]})."""
+        measured = {label: [] for label in paths}
+        for _ in range(count):
+            for label, by_level in self.sweep(paths, [level]).items():
+                measured[label].append(by_level[level])
+        medians = {label: {level: sorted(rows, key=lambda row: row["avg_latency_us"])[len(rows) // 2]}
+                   for label, rows in measured.items()}
+        return medians, {label: [row["avg_latency_us"] for row in rows] for label, rows in measured.items()}
+
     def raw(self, model, batches, repo=None):
         """{batch: inferd_in_process row} for the model (of the run's repository unless
         `repo` names another one)."""

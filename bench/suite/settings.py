@@ -18,6 +18,10 @@ class Settings:
     model_levels: tuple
     python_levels: tuple
     python_mib_levels: tuple  # 1 MiB rows of the python family
+    # The python family's 16-FP32 rows at concurrency 1 are measured this many times in
+    # turn and the median reported: at concurrency 1 on few cores, where the scheduler
+    # puts the stub moves a row by tens of µs from one window to the next.
+    python_rounds: int
     ensemble_levels: tuple
     flask_levels: tuple
     raw_batches: tuple
@@ -48,11 +52,13 @@ class Settings:
 FULL = Settings(quick=False, interval_ms=2000, model_interval_ms=3000, warmup_ms=1500, max_trials=8,
                 stability_percent=10, raw_seconds=6, loop_seconds=4,
                 tiny_levels=(1, 2, 4, 8, 16), model_levels=(1, 8, 16), python_levels=(1, 4, 16),
-                python_mib_levels=(1, 4), ensemble_levels=(1, 4, 8), flask_levels=(1, 8), raw_batches=(1, 2, 4, 8, 16),
+                python_mib_levels=(1, 4), python_rounds=3, ensemble_levels=(1, 4, 8), flask_levels=(1, 8),
+                raw_batches=(1, 2, 4, 8, 16),
                 requests_per_client=12, longest_window_ms=15000)
 
 QUICK = Settings(quick=True, interval_ms=400, model_interval_ms=1000, warmup_ms=300, max_trials=3,
                  stability_percent=10, raw_seconds=0.5, loop_seconds=1,
                  tiny_levels=(1, 16), model_levels=(1, 16), python_levels=(1, 16), python_mib_levels=(1, 4),
+                 python_rounds=1,
                  ensemble_levels=(1, 4), flask_levels=(1, 8), raw_batches=(1, 16),
                  requests_per_client=0, longest_window_ms=0)

@@ -24,7 +24,8 @@ ROWS_ABOUT = (
     "`pb_utils.InferenceRequest(...).exec()` and returns the callee's output) against `identity_onnx` (ONNX "
     "Runtime's Identity). `identity_onnx` is also the BLS call's callee measured on its own, so `bls_python`'s "
     "added time is everything a BLS model puts around its callee. **1 MiB** (262,144 FP32): the same three models "
-    "as `*_1m`; the identities at concurrency 1 and one higher level, `bls_python_1m` at concurrency 1.")
+    "as `*_1m`; the identities at concurrency 1 and one higher level, `bls_python_1m` at concurrency 1. The "
+    "16-FP32 rows at concurrency 1 are the median of several rounds (see the notes).")
 TRAVEL_ABOUT = (
     "How a tensor travels (src/backends/python, python/inferd_pb, src/python_stub/PROTOCOL.md): the server copies "
     "each input once, by memcpy from the request body into the instance's shared-memory input segment (created by "
@@ -125,6 +126,15 @@ def _transport_note(row):
             "response), so the 1 MiB rows' added times are small differences of large figures.")
 
 
+def _rounds_note(level, averages):
+    listed = "; ".join(f"`{model}` " + ", ".join(f"{avg:,.0f}" for avg in values) for model, values in averages.items())
+    return (f"At concurrency {level} the three 16-FP32 models were measured {len(next(iter(averages.values())))} "
+            "times, one after the other in each round, and the table gives each model's median window (by average "
+            f"latency). The averages of the rounds, in µs: {listed}. At this load on few cores, whether the stub "
+            "shares a core with the server thread or the load generator moves a row by tens of µs from one window "
+            "to the next.")
+
+
 def _server_cells(row):
     return ["/".join(f"{row[f'server_compute_{phase}_us']:,.0f}" for phase in ("input", "infer", "output"))]
 
@@ -152,8 +162,12 @@ def run(ctx):
     stubs = stub_memory.of_model(os.path.join(ctx.repo, MEMORY_MODEL, models.STUB_PIDS), ctx.inferd_pid(),
                                  MEMORY_STUBS)
     levels, mib_levels = ctx.settings.python_levels, ctx.settings.python_mib_levels
-    small = _sweep(ctx, {m: (inferd, m, "http") for m in SMALL},
-                   {"identity_onnx": levels, "identity_python": levels, "bls_python": (levels[0], levels[-1])})
+    small_paths = {m: (inferd, m, "http") for m in SMALL}
+    small, round_averages = ctx.rounds(small_paths, levels[0], ctx.settings.python_rounds)
+    higher = levels[1:]
+    for model, rows in _sweep(ctx, small_paths, {"identity_onnx": higher, "identity_python": higher,
+                                                 "bls_python": higher[-1:]}).items():
+        small[model].update(rows)
     in_cache, from_memory = copy_speed.memcpy_us(MIB)
     large = _sweep(ctx, {m: (inferd, m, "http") for m in LARGE},
                    {"identity_onnx_1m": mib_levels, "identity_python_1m": mib_levels, "bls_python_1m": mib_levels[:1]})
@@ -167,6 +181,8 @@ def run(ctx):
               Table(head + ["server input/infer/output µs"] + tail, large_lines, "Identity and BLS, 1 MiB FP32"),
               _memory_table(stubs)]
     notes = [_copy_note(small, large, in_cache, from_memory), _transport_note(large["identity_onnx_1m"][1])]
+    if ctx.settings.python_rounds > 1:
+        notes.append(_rounds_note(levels[0], round_averages))
     bls_call = small["bls_python"][1]["avg_latency_us"] - small["identity_python"][1]["avg_latency_us"]
     notes.append(f"At concurrency 1 `bls_python` takes {bls_call:+,.0f} µs over `identity_python`: the BLS call "
                  "itself, beyond what any Python model costs.")
