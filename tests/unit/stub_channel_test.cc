@@ -138,6 +138,23 @@ TEST_F(StubChannelTest, FramesWrittenBeforeTheStubLeftAreStillRead) {
   EXPECT_FALSE(channel_->Receive(&frame).ok());
 }
 
+TEST_F(StubChannelTest, AGarbledRingEndsTheConnection) {
+  // A stub whose memory is corrupted may write any positions into the ring it
+  // shares; the server must not wait on them. The stub-to-server head sits at
+  // offset 192 (PROTOCOL.md, "Transport").
+  const uint64_t nonsense = uint64_t{1} << 40;
+  int memory = dup(stub_->fds().memory);
+  ASSERT_EQ(pwrite(memory, &nonsense, sizeof(nonsense), 192), static_cast<ssize_t>(sizeof(nonsense)));
+  close(memory);
+  std::future<bool> waited = std::async(std::launch::async, [&] { return channel_->WaitReadable(-1); });
+  const bool returned = waited.wait_for(std::chrono::seconds(30)) == std::future_status::ready;
+  if (!returned) channel_->Shutdown();  // releases the waiter
+  ASSERT_TRUE(returned);
+  EXPECT_TRUE(waited.get());
+  Frame frame;
+  EXPECT_EQ(channel_->Receive(&frame).message(), "the Python stub closed its connection");
+}
+
 TEST_F(StubChannelTest, AnOversizedFrameIsRefused) {
   uint32_t lengths[2] = {16, (1u << 30) + 1};
   StubWrites(std::string(reinterpret_cast<const char*>(lengths), sizeof(lengths)));

@@ -147,8 +147,14 @@ size_t ShmRing::Available() const {
   return head - tail <= capacity_ ? static_cast<size_t>(head - tail) : 0;
 }
 
+bool ShmRing::Garbled() const {
+  const RingControl* control = in_->control;
+  return control->head.load(std::memory_order_acquire) - control->tail.load(std::memory_order_relaxed) > capacity_;
+}
+
 bool ShmRing::Wait(int timeout_ms, std::chrono::microseconds spin) {
-  if (Available() > 0 || closed_.load()) return true;
+  // A garbled ring ends the connection as a peer that left would.
+  if (Available() > 0 || closed_.load() || Garbled()) return true;
   using Clock = std::chrono::steady_clock;
   const Clock::time_point start = Clock::now();
   if (spin.count() > 0) {
@@ -173,7 +179,7 @@ bool ShmRing::Wait(int timeout_ms, std::chrono::microseconds spin) {
     // consistent).
     sleepers.fetch_add(1);
     std::atomic_thread_fence(std::memory_order_seq_cst);
-    if (Available() > 0 || closed_.load()) {
+    if (Available() > 0 || closed_.load() || Garbled()) {
       sleepers.fetch_sub(1);
       return true;
     }

@@ -63,15 +63,15 @@ class ShmRing {
   // Reading; one thread at a time reads, though any may wait.
   // Bytes that can be read now.
   size_t Available() const;
-  // Waits until bytes arrive, the peer is gone or `timeout_ms` passes (-1:
-  // no limit); false on timeout. For the first `spin` it checks without
+  // Waits until bytes arrive, the peer is gone (or has garbled the ring) or
+  // `timeout_ms` passes (-1: no limit); false on timeout. For the first `spin` it checks without
   // sleeping, yielding the core now and then.
   bool Wait(int timeout_ms, std::chrono::microseconds spin);
   // Fills `out` with the next `size` bytes, waiting as Wait does; false when
   // the peer is gone first.
   bool ReadExactly(char* out, size_t size, std::chrono::microseconds spin);
   // Copies up to `size` bytes, waiting for the first as Wait does; 0 when the
-  // peer is gone.
+  // peer is gone or has garbled the ring.
   size_t ReadSome(char* out, size_t size, std::chrono::microseconds spin);
   // Wakes the threads of this process asleep in Wait, so that one of them
   // looks at the ring again (the reader that took the last signal may have
@@ -85,6 +85,8 @@ class ShmRing {
   ShmRing(int socket_fd, const RingFds& fds, bool server);
   bool Map(std::string* error);
   bool PeerGone() const;
+  // The incoming positions say more is waiting than the ring holds.
+  bool Garbled() const;
   bool WaitForRoom();
 
   const int socket_fd_;
