@@ -137,12 +137,17 @@ void ApplyChange(const TraceSettingsChange& change, TraceOverrides* overrides) {
 RequestTrace::~RequestTrace() { tracer_->Collect(this); }
 
 std::shared_ptr<void> StampWhenReleased(std::shared_ptr<RequestTrace> trace, const char* name) {
+  // Built in place: a temporary Stamp copied into the shared block would note
+  // `name` a first time when it died.
   struct Stamp {
+    Stamp(std::shared_ptr<RequestTrace> held, const char* stamp_name) : trace(std::move(held)), name(stamp_name) {}
+    Stamp(const Stamp&) = delete;
+    Stamp& operator=(const Stamp&) = delete;
+    ~Stamp() { trace->Timestamp(name, SteadyNowNs()); }
     std::shared_ptr<RequestTrace> trace;
     const char* name;
-    ~Stamp() { trace->Timestamp(name, SteadyNowNs()); }
   };
-  return std::make_shared<Stamp>(Stamp{std::move(trace), name});
+  return std::make_shared<Stamp>(std::move(trace), name);
 }
 
 void RequestTrace::Add(std::string entry) {

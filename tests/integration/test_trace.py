@@ -12,6 +12,7 @@ import pytest
 
 import generate
 import kserve_http as kh
+import python_models
 from kserve_grpc import rpc_error
 from server_process import binary_path
 
@@ -54,13 +55,16 @@ def infer_add_sub(srv, http, count, request_id=None):
 
 
 def traces_by_id(entries):
-    """{id: {"about": first object, "timestamps": {name: ns}, "tensors": [(activity, tensor)]}}."""
+    """{id: {"about": first object, "timestamps": {name: ns}, "tensors": [(activity, tensor)]}}.
+    A request's stamps are unique by name, except those of each response."""
     traces = {}
     for entry in entries:
         trace = traces.setdefault(entry["id"], {"about": None, "timestamps": {}, "tensors": []})
         if "model_name" in entry:
             trace["about"] = entry
         for stamp in entry.get("timestamps", []):
+            if stamp["name"] not in ("INFER_RESPONSE_COMPLETE", "GRPC_SEND_START", "GRPC_SEND_END"):
+                assert stamp["name"] not in trace["timestamps"], f"{stamp['name']} twice in trace {entry['id']}"
             trace["timestamps"][stamp["name"]] = stamp["ns"]
         if "tensor" in entry:
             trace["tensors"].append((entry["activity"], entry["tensor"]))
@@ -102,6 +106,39 @@ def test_grpc_requests_have_grpc_timestamps(srv, make_grpc_client, http, trace_f
     assert len(traces) == 2
     for trace in traces.values():
         assert_timestamps_in_order(trace["timestamps"], "grpc")
+
+
+def test_stream_requests_have_grpc_timestamps(srv, make_grpc_client, http, trace_file):
+    http.post(srv.url + "/v2/trace/setting", json={"trace_level": ["TIMESTAMPS"], "trace_rate": "1"})
+    client = make_grpc_client(srv)
+    a = np.arange(16, dtype=np.int32).reshape(1, 16)
+    requests = [client.request("add_sub_int32", {"INPUT0": a, "INPUT1": a}, request_id=f"s{i}") for i in range(3)]
+    responses = list(client.stub.ModelStreamInfer(iter(requests), timeout=60))
+    assert [(r.error_message, r.infer_response.id) for r in responses] == [("", "s0"), ("", "s1"), ("", "s2")]
+    assert srv.stop() == 0
+    traces = traces_by_id(json.loads(trace_file.read_text()))
+    assert sorted(trace["about"]["request_id"] for trace in traces.values()) == ["s0", "s1", "s2"]
+    for trace in traces.values():
+        assert_timestamps_in_order(trace["timestamps"], "grpc")
+
+
+def test_each_streamed_response_of_a_decoupled_model_has_its_send_stamps(start_server, tmp_path, make_grpc_client,
+                                                                       trace_file):
+    repo = python_models.make_repository(tmp_path / "repo", ["repeat_decoupled"])
+    srv = start_server([str(repo)], [f"--trace-config=triton,file={trace_file}", "--trace-config=level=TIMESTAMPS",
+                                     "--trace-config=rate=1"],
+                       wait=None).wait_ready()
+    client = make_grpc_client(srv)
+    inputs = {"COUNT": np.array([3], dtype=np.int32), "MODE": np.array([b"execute"], dtype=np.object_)}
+    responses = list(client.stub.ModelStreamInfer(iter([client.request("repeat_decoupled", inputs,
+                                                                       request_id="d")]), timeout=60))
+    assert [r.error_message for r in responses] == ["", "", ""]
+    assert srv.stop() == 0
+    [trace_id] = {entry["id"] for entry in json.loads(trace_file.read_text())}
+    names = [stamp["name"] for entry in json.loads(trace_file.read_text()) if entry["id"] == trace_id
+             for stamp in entry.get("timestamps", [])]
+    assert [names.count(name) for name in ("GRPC_WAITREAD_START", "GRPC_WAITREAD_END", "INFER_RESPONSE_COMPLETE",
+                                           "GRPC_SEND_START", "GRPC_SEND_END", "REQUEST_END")] == [1, 1, 3, 3, 3, 1]
 
 
 def test_tensors_level_records_inputs_and_outputs(srv, http, trace_file):

@@ -1,6 +1,7 @@
 #include "frontend/grpc/grpc_stream.h"
 
 #include "core/protocol_rules.h"
+#include "core/tracer.h"
 #include "frontend/grpc/grpc_infer_request_reader.h"
 #include "frontend/grpc/grpc_infer_response_writer.h"
 #include "frontend/grpc/grpc_status.h"
@@ -13,6 +14,14 @@ inference::ModelStreamInferResponse ErrorResponse(const std::string& id, const S
   response.set_error_message(status.message());
   response.mutable_infer_response()->set_id(id);
   return response;
+}
+
+// What a traced response holds until it is written: GRPC_SEND_START now,
+// GRPC_SEND_END when let go.
+std::shared_ptr<void> HoldTraceUntilSent(std::shared_ptr<RequestTrace> trace) {
+  if (!trace) return nullptr;
+  trace->Timestamp("GRPC_SEND_START", SteadyNowNs());
+  return StampWhenReleased(std::move(trace), "GRPC_SEND_END");
 }
 
 }  // namespace
@@ -56,10 +65,12 @@ void GrpcInferStream::Arrived(bool ok) {
 
 void GrpcInferStream::ReadNext() {
   incoming_ = std::make_shared<inference::ModelInferRequest>();
+  read_posted_ns_ = SteadyNowNs();
   stream_.Read(incoming_.get(), &read_done_);
 }
 
 void GrpcInferStream::ReadDone(bool ok) {
+  const ReadTimes read{read_posted_ns_, SteadyNowNs()};
   std::unique_lock<std::mutex> lock(mutex_);
   reading_ = false;
   if (!ok || finished_ || ending_) {
@@ -88,15 +99,17 @@ void GrpcInferStream::ReadDone(bool ok) {
   reading_ = true;
   lock.unlock();
   ReadNext();
-  Start(sequence, std::move(proto), std::move(model));
+  Start(sequence, std::move(proto), std::move(model), read);
 }
 
 void GrpcInferStream::Start(uint64_t sequence, std::shared_ptr<inference::ModelInferRequest> proto,
-                            std::shared_ptr<ModelVersion> model) {
+                            std::shared_ptr<ModelVersion> model, ReadTimes read) {
   GrpcInferRequest parsed;
   Status status = ReadGrpcInferRequest(proto, method_->server_->shared_memory(), &parsed);
   if (status.ok()) status = ForwardHeaders(method_->options_->header_forwarding, context_, parsed.request.get());
   if (!status.ok()) return QueueError(sequence, proto->id(), status, true);
+  parsed.request->received_start = {"GRPC_WAITREAD_START", read.posted_ns};
+  parsed.request->received_end = {"GRPC_WAITREAD_END", read.arrived_ns};
   bool empty_final = parsed.enable_empty_final_response;
   // `model` is null when the lookup failed; the core then reports why.
   method_->server_->InferStream(
@@ -104,11 +117,12 @@ void GrpcInferStream::Start(uint64_t sequence, std::shared_ptr<inference::ModelI
       [this, sequence, proto, empty_final, shared_memory = std::move(parsed.shared_memory_outputs)](
           Status status, std::unique_ptr<InferenceResponse> response, bool final) {
         if (!status.ok()) return QueueError(sequence, proto->id(), status, final);
-        inference::ModelStreamInferResponse out;
-        auto* infer = out.mutable_infer_response();
+        Outgoing out;
+        auto* infer = out.response.mutable_infer_response();
         if (response) {
           status = WriteGrpcInferResponse(*response, shared_memory, infer);
           if (!status.ok()) return QueueError(sequence, proto->id(), status, final);
+          out.held = HoldTraceUntilSent(std::move(response->trace));
         } else {
           // A decoupled model's flags-only end: sent only if the client asked for it.
           if (!empty_final) return Queue(sequence, {}, final);
@@ -121,26 +135,26 @@ void GrpcInferStream::Start(uint64_t sequence, std::shared_ptr<inference::ModelI
       });
 }
 
-void GrpcInferStream::Queue(uint64_t sequence, inference::ModelStreamInferResponse response, bool final) {
+void GrpcInferStream::Queue(uint64_t sequence, Outgoing outgoing, bool final) {
   std::lock_guard<std::mutex> lock(mutex_);
-  bool has_content = response.ByteSizeLong() > 0;
+  bool has_content = outgoing.response.ByteSizeLong() > 0;
   if (sequence != kUnordered) {
-    ordered_.emplace(sequence, std::move(response));
+    ordered_.emplace(sequence, std::move(outgoing));
   } else if (has_content) {
-    unordered_.push_back(std::move(response));
+    unordered_.push_back(std::move(outgoing));
   }
   if (final) RequestDone();
   Advance();
 }
 
 void GrpcInferStream::QueueError(uint64_t sequence, const std::string& id, const Status& status, bool final) {
-  if (!end_on_error_) return Queue(sequence, ErrorResponse(id, status), final);
+  if (!end_on_error_) return Queue(sequence, {ErrorResponse(id, status), nullptr}, final);
   std::lock_guard<std::mutex> lock(mutex_);
   if (sequence == kUnordered) {
     if (!ending_) ending_ = status;
   } else {
     ordered_errors_.emplace(sequence, status);
-    ordered_.emplace(sequence, inference::ModelStreamInferResponse());  // holds its place in the order
+    ordered_.emplace(sequence, Outgoing());  // holds its place in the order
   }
   if (final) RequestDone();
   Advance();
@@ -154,6 +168,7 @@ void GrpcInferStream::RequestDone() {
 void GrpcInferStream::WriteDone(bool ok) {
   std::lock_guard<std::mutex> lock(mutex_);
   write_in_flight_ = false;
+  writing_.held.reset();  // written (or not, the client being gone)
   if (!ok) {
     // The client is gone: the remaining responses have no one to go to.
     reads_done_ = true;
@@ -198,7 +213,7 @@ void GrpcInferStream::Advance() {
     return;
   }
   write_in_flight_ = true;
-  stream_.Write(writing_, &write_done_);
+  stream_.Write(writing_.response, &write_done_);
 }
 
 }  // namespace inferd

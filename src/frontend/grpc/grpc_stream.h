@@ -7,7 +7,9 @@
 // responses are produced (0..N each, `triton_final_response` marking the
 // last). A failed request becomes a response carrying `error_message`; the
 // stream goes on. When the client half-closes, the stream ends with OK once
-// every request has had its final response.
+// every request has had its final response. A traced request gets the
+// GRPC_WAITREAD_* stamps of its read and the GRPC_SEND_* stamps of each of
+// its responses' writes.
 //
 // Lifecycle: the stream reads one message at a time and writes one at a time;
 // inference callbacks queue responses from any thread. The object deletes
@@ -61,13 +63,25 @@ class GrpcInferStream {
 
   // Starts reading the next request. Requires mutex_ not held.
   void ReadNext();
+  // When a read was posted and when its message arrived (steady clock, ns).
+  struct ReadTimes {
+    uint64_t posted_ns;
+    uint64_t arrived_ns;
+  };
+  // A response waiting to be written, with what to let go once it is (a
+  // trace that then notes GRPC_SEND_END).
+  struct Outgoing {
+    inference::ModelStreamInferResponse response;
+    std::shared_ptr<void> held;
+  };
+
   // Runs one request; `sequence` is its place in the answer order (kUnordered
   // for decoupled models).
   void Start(uint64_t sequence, std::shared_ptr<inference::ModelInferRequest> proto,
-             std::shared_ptr<ModelVersion> model);
+             std::shared_ptr<ModelVersion> model, ReadTimes read);
   // Queues a response: in request order under `sequence`, or at once when
   // `sequence` is kUnordered. `final` ends its request.
-  void Queue(uint64_t sequence, inference::ModelStreamInferResponse response, bool final);
+  void Queue(uint64_t sequence, Outgoing outgoing, bool final);
   // A failed request: an error_message response, or in end-on-error mode the
   // status that ends the stream once the responses before it are written.
   void QueueError(uint64_t sequence, const std::string& id, const Status& status, bool final);
@@ -88,16 +102,17 @@ class GrpcInferStream {
   grpc::ServerContext context_;
   grpc::ServerAsyncReaderWriter<inference::ModelStreamInferResponse, inference::ModelInferRequest> stream_;
   std::shared_ptr<inference::ModelInferRequest> incoming_;
+  uint64_t read_posted_ns_ = 0;  // when the read of incoming_ was posted
   bool end_on_error_ = false;
 
   std::mutex mutex_;
   bool reading_ = false;
   uint64_t next_sequence_ = 0;  // given to the next ordered request
   uint64_t next_to_write_ = 0;  // the ordered response the client gets next
-  std::map<uint64_t, inference::ModelStreamInferResponse> ordered_;
-  std::deque<inference::ModelStreamInferResponse> unordered_;
+  std::map<uint64_t, Outgoing> ordered_;
+  std::deque<Outgoing> unordered_;
   uint64_t open_requests_ = 0;  // read but not yet finally answered
-  inference::ModelStreamInferResponse writing_;
+  Outgoing writing_;
   bool write_in_flight_ = false;
   bool reads_done_ = false;
   bool finished_ = false;          // Finish was called
