@@ -136,9 +136,11 @@ void ApplyChange(const TraceSettingsChange& change, TraceOverrides* overrides) {
 
 RequestTrace::~RequestTrace() { tracer_->Collect(this); }
 
-std::shared_ptr<void> StampWhenReleased(std::shared_ptr<RequestTrace> trace, const char* name) {
+std::shared_ptr<void> TraceSending(std::shared_ptr<RequestTrace> trace, const char* start, const char* end) {
+  if (!trace) return nullptr;
+  trace->Timestamp(start, SteadyNowNs());
   // Built in place: a temporary Stamp copied into the shared block would note
-  // `name` a first time when it died.
+  // `end` a first time when it died.
   struct Stamp {
     Stamp(std::shared_ptr<RequestTrace> held, const char* stamp_name) : trace(std::move(held)), name(stamp_name) {}
     Stamp(const Stamp&) = delete;
@@ -147,7 +149,7 @@ std::shared_ptr<void> StampWhenReleased(std::shared_ptr<RequestTrace> trace, con
     std::shared_ptr<RequestTrace> trace;
     const char* name;
   };
-  return std::make_shared<Stamp>(std::move(trace), name);
+  return std::make_shared<Stamp>(std::move(trace), end);
 }
 
 void RequestTrace::Add(std::string entry) {

@@ -72,9 +72,11 @@ class RequestTrace {
   std::vector<std::string> entries_;
 };
 
-// Something to hold until an answer is sent: when let go, it notes `name`
-// (e.g. "HTTP_SEND_END") in `trace` and lets the trace go too.
-std::shared_ptr<void> StampWhenReleased(std::shared_ptr<RequestTrace> trace, const char* name);
+// For a frontend about to send an answer: notes `start` (e.g.
+// "HTTP_SEND_START") in `trace` now and returns something to hold until the
+// answer is sent, which when let go notes `end` and lets the trace go too.
+// Null when `trace` is.
+std::shared_ptr<void> TraceSending(std::shared_ptr<RequestTrace> trace, const char* start, const char* end);
 
 class Tracer {
  public:

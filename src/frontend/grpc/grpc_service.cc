@@ -188,9 +188,9 @@ void GrpcService::ModelInfer(Call<inference::ModelInferRequest, inference::Model
                  [call, shared_memory = std::move(parsed.shared_memory_outputs)](
                      Status status, std::unique_ptr<InferenceResponse> result) {
                    if (status.ok()) status = WriteGrpcInferResponse(*result, shared_memory, call->response());
-                   if (status.ok() && result->trace) {
-                     result->trace->Timestamp("GRPC_SEND_START", SteadyNowNs());
-                     call->KeepUntilFinished(StampWhenReleased(std::move(result->trace), "GRPC_SEND_END"));
+                   if (status.ok()) {
+                     call->KeepUntilFinished(
+                         TraceSending(std::move(result->trace), "GRPC_SEND_START", "GRPC_SEND_END"));
                    }
                    call->Finish(status);
                  });

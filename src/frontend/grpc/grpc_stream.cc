@@ -16,14 +16,6 @@ inference::ModelStreamInferResponse ErrorResponse(const std::string& id, const S
   return response;
 }
 
-// What a traced response holds until it is written: GRPC_SEND_START now,
-// GRPC_SEND_END when let go.
-std::shared_ptr<void> HoldTraceUntilSent(std::shared_ptr<RequestTrace> trace) {
-  if (!trace) return nullptr;
-  trace->Timestamp("GRPC_SEND_START", SteadyNowNs());
-  return StampWhenReleased(std::move(trace), "GRPC_SEND_END");
-}
-
 }  // namespace
 
 void GrpcInferStream::Method::Post() {
@@ -122,7 +114,7 @@ void GrpcInferStream::Start(uint64_t sequence, std::shared_ptr<inference::ModelI
         if (response) {
           status = WriteGrpcInferResponse(*response, shared_memory, infer);
           if (!status.ok()) return QueueError(sequence, proto->id(), status, final);
-          out.held = HoldTraceUntilSent(std::move(response->trace));
+          out.held = TraceSending(std::move(response->trace), "GRPC_SEND_START", "GRPC_SEND_END");
         } else {
           // A decoupled model's flags-only end: sent only if the client asked for it.
           if (!empty_final) return Queue(sequence, {}, final);

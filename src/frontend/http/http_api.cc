@@ -369,10 +369,7 @@ void HttpApi::HandleInfer(const HttpRequest& request, const std::string& model_n
                        out.headers.emplace_back("Content-Encoding", EncodingName(response_encoding));
                      }
                    }
-                   if (trace) {
-                     trace->Timestamp("HTTP_SEND_START", SteadyNowNs());
-                     out.on_sent = StampWhenReleased(std::move(trace), "HTTP_SEND_END");
-                   }
+                   out.on_sent = TraceSending(std::move(trace), "HTTP_SEND_START", "HTTP_SEND_END");
                    reply(std::move(out));
                  });
 }
