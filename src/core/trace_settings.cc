@@ -65,6 +65,15 @@ TraceSettings TraceOverrides::Over(const TraceSettings& global) const {
   return settings;
 }
 
+std::vector<std::pair<std::string, std::vector<std::string>>> TraceSettingValues(const TraceSettings& settings) {
+  return {{"trace_level", settings.level.Names()},
+          {"trace_rate", {std::to_string(settings.rate)}},
+          {"trace_count", {std::to_string(settings.count)}},
+          {"log_frequency", {std::to_string(settings.log_frequency)}},
+          {"trace_file", {settings.file}},
+          {"trace_mode", {"triton"}}};
+}
+
 bool IsTraceSetting(const std::string& key) {
   static const char* const kNames[] = {"trace_file", "trace_level", "trace_rate", "trace_count", "log_frequency",
                                        "trace_mode"};

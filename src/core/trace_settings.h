@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "core/status.h"
@@ -52,6 +53,11 @@ struct TraceSettingsChange {
   std::vector<std::string> clear;  // setting names
   bool clear_all = false;          // a model-scoped update naming no setting
 };
+
+// The settings as the API shows them: each setting's text values, in the
+// order the protocol lists them (trace_level may have several, the others
+// have one).
+std::vector<std::pair<std::string, std::vector<std::string>>> TraceSettingValues(const TraceSettings& settings);
 
 // Whether `key` names a setting of the API: trace_file, trace_level,
 // trace_rate, trace_count, log_frequency or trace_mode.

@@ -211,15 +211,11 @@ void GrpcService::TraceSetting(Call<inference::TraceSettingRequest, inference::T
     Status status = AddTraceSetting(key, values, values.empty(), &change);
     if (!status.ok()) return call->Finish(status);
   }
-  if (!request.settings().empty() || change.clear_all) server_->tracer().Update(model, change);
-  TraceSettings settings = server_->tracer().Settings(model);
+  server_->tracer().Update(model, change);  // an empty change changes nothing
   auto& out = *call->response()->mutable_settings();
-  for (const std::string& level : settings.level.Names()) out["trace_level"].add_value(level);
-  out["trace_rate"].add_value(std::to_string(settings.rate));
-  out["trace_count"].add_value(std::to_string(settings.count));
-  out["log_frequency"].add_value(std::to_string(settings.log_frequency));
-  out["trace_file"].add_value(settings.file);
-  out["trace_mode"].add_value("triton");
+  for (const auto& [key, values] : TraceSettingValues(server_->tracer().Settings(model))) {
+    for (const std::string& value : values) out[key].add_value(value);
+  }
   call->Finish(Status::Ok());
 }
 

@@ -44,15 +44,16 @@ std::string TraceSettingsJson(const TraceSettings& settings) {
   rapidjson::StringBuffer buffer;
   rapidjson::Writer<rapidjson::StringBuffer> w(buffer);
   w.StartObject();
-  w.Key("trace_level");
-  w.StartArray();
-  for (const std::string& level : settings.level.Names()) WriteString(&w, level);
-  w.EndArray();
-  WriteStringMember(&w, "trace_rate", std::to_string(settings.rate));
-  WriteStringMember(&w, "trace_count", std::to_string(settings.count));
-  WriteStringMember(&w, "log_frequency", std::to_string(settings.log_frequency));
-  WriteStringMember(&w, "trace_file", settings.file);
-  WriteStringMember(&w, "trace_mode", "triton");
+  for (const auto& [key, values] : TraceSettingValues(settings)) {
+    if (key != "trace_level") {
+      WriteStringMember(&w, key.c_str(), values.front());
+      continue;
+    }
+    w.Key("trace_level");  // the one setting that is an array
+    w.StartArray();
+    for (const std::string& level : values) WriteString(&w, level);
+    w.EndArray();
+  }
   w.EndObject();
   return buffer.GetString();
 }
