@@ -8,6 +8,7 @@
                                    (identity_onnx_1m) with BLS and returns the callee's output
   resnet50_{onnx,torch}            ResNet-50 (bench/common.py, torch.manual_seed(0)), one image per execution
   resnet50_{onnx,torch}_batched    the same weights, max_batch_size 16 with dynamic batching
+  resnet50_torch_frozen            resnet50_torch_batched with ENABLE_FREEZE_AND_OPTIMIZE
   ensemble_model, model1, model2   the data pipeline of examples/data_pipeline
 One instance each unless named otherwise. The ResNet-50 weights are the ones the Flask app builds.
 """
@@ -98,6 +99,12 @@ instance_group [ {{ count: 1 kind: KIND_CPU }} ]
 dynamic_batching {{ preferred_batch_size: [ 8, 16 ] max_queue_delay_microseconds: 2000 }}
 '''
 
+# The ResNet-50 models that run each request alone; every other one is batched.
+RESNET_UNBATCHED = ("resnet50_onnx", "resnet50_torch")
+# name: config lines added to its template
+RESNET_EXTRA = {"resnet50_torch_frozen":
+                'parameters { key: "ENABLE_FREEZE_AND_OPTIMIZE" value: { string_value: "true" } }\n'}
+
 PIPELINE_MODELS = ("ensemble_model", "model1", "model2")
 
 
@@ -161,8 +168,8 @@ def _resnet_folder(repo, name, kind, template, extra_config=""):
 
 def _make_resnet(repo, name, exported):
     kind = "onnx" if "_onnx" in name else "torch"
-    template = RESNET_BATCHED if name.endswith("_batched") else RESNET_SINGLE
-    target = _resnet_folder(repo, name, kind, template)
+    template = RESNET_SINGLE if name in RESNET_UNBATCHED else RESNET_BATCHED
+    target = _resnet_folder(repo, name, kind, template, RESNET_EXTRA.get(name, ""))
     if kind not in exported:
         _export_resnet(kind, target)
         exported[kind] = target

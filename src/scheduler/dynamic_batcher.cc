@@ -16,7 +16,8 @@ DynamicBatcher::DynamicBatcher(const inference::ModelConfig& config,
       max_delay_ns_(config.dynamic_batching().max_queue_delay_microseconds() * 1000),
       inline_(instances_),
       queue_(config.dynamic_batching()),
-      busy_(instances_.size(), false) {
+      busy_(instances_.size(), false),
+      free_since_ns_(instances_.size(), 0) {
   for (int size : config.dynamic_batching().preferred_batch_size()) preferred_sizes_.push_back(size);
   std::sort(preferred_sizes_.begin(), preferred_sizes_.end());
   if (config.dynamic_batching().preserve_ordering()) ordered_ = std::make_unique<OrderedDelivery>();
@@ -59,7 +60,7 @@ void DynamicBatcher::Enqueue(InferJob job) {
   changed_.notify_all();  // a thread whose instance is free takes it
 }
 
-size_t DynamicBatcher::NextBatchSize(uint64_t now_ns, uint64_t* wake_ns) const {
+size_t DynamicBatcher::NextBatchSize(uint64_t now_ns, uint64_t free_since_ns, uint64_t* wake_ns) const {
   *wake_ns = 0;
   if (queue_.empty()) return 0;
   // The longest run of jobs from the front that fits and can run together.
@@ -85,7 +86,7 @@ size_t DynamicBatcher::NextBatchSize(uint64_t now_ns, uint64_t* wake_ns) const {
   }
   if (best_preferred > 0) return best_preferred;
   if (blocked || max_delay_ns_ == 0 || stopping_) return count;
-  uint64_t due = queue_.QueuedAt(0) + max_delay_ns_;
+  uint64_t due = std::max(queue_.QueuedAt(0), free_since_ns) + max_delay_ns_;
   if (now_ns >= due) return count;
   *wake_ns = due;
   return 0;
@@ -96,6 +97,7 @@ void DynamicBatcher::Run(size_t index, std::vector<InferJob> batch) {
   {
     std::lock_guard<std::mutex> lock(mutex_);
     busy_[index] = false;
+    free_since_ns_[index] = SteadyNowNs();
   }
   changed_.notify_all();  // the instance's thread may take what was queued meanwhile
 }
@@ -117,7 +119,7 @@ void DynamicBatcher::RunInstance(size_t index) {
       continue;
     }
     uint64_t wake = 0;
-    size_t count = NextBatchSize(now, &wake);
+    size_t count = NextBatchSize(now, free_since_ns_[index], &wake);
     if (count == 0) {
       if (stopping_ && queue_.empty()) return;
       uint64_t deadline = queue_.NextDeadline();

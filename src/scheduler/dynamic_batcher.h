@@ -6,7 +6,12 @@
 // it (same inputs, same dimensions after the batch one), up to
 // max_batch_size. A batch of a preferred size goes at once, cut to the
 // largest preferred size it can form; a smaller one waits for more requests
-// until the oldest has waited max_queue_delay_microseconds. Responses keep
+// for max_queue_delay_microseconds, counted from when the oldest arrived or
+// the instance became free, whichever is later. Counting from arrival alone
+// would send a request that queued behind a busy instance off alone the
+// moment the instance frees, before the clients just answered can send
+// again; batches would then keep alternating between few requests and
+// many. Responses keep
 // arrival order when preserve_ordering is set. With no queue delay, a short
 // request that finds an idle instance and an empty queue runs at once on the
 // calling thread (see InlineExecution). Destroying the batcher runs
@@ -47,8 +52,9 @@ class DynamicBatcher : public Scheduler {
   // Runs `batch` on instance `index`, which the caller marked busy.
   void Run(size_t index, std::vector<InferJob> batch);
   // With the lock held: how many queued jobs, from the front, form the next
-  // batch at `now_ns`; 0 means wait (until `*wake_ns` when it is not 0).
-  size_t NextBatchSize(uint64_t now_ns, uint64_t* wake_ns) const;
+  // batch at `now_ns` for an instance free since `free_since_ns`; 0 means
+  // wait (until `*wake_ns` when it is not 0).
+  size_t NextBatchSize(uint64_t now_ns, uint64_t free_since_ns, uint64_t* wake_ns) const;
 
   std::vector<std::unique_ptr<ModelInstance>> instances_;
   ModelStats* stats_;
@@ -63,6 +69,7 @@ class DynamicBatcher : public Scheduler {
   std::condition_variable changed_;
   BatchQueue queue_;
   std::vector<bool> busy_;  // by instance index
+  std::vector<uint64_t> free_since_ns_;  // by instance index: when its last execution ended
   bool stopping_ = false;
 };
 

@@ -8,10 +8,11 @@ TITLE = "Flask with torch in process against inferd"
 # label: (server, model); the Flask row comes first, it is the baseline.
 RESNET = {"Flask `resnet50` (torch eager)": ("flask", "resnet50"),
           "inferd `resnet50_onnx_batched`": ("inferd", "resnet50_onnx_batched"),
-          "inferd `resnet50_torch_batched`": ("inferd", "resnet50_torch_batched")}
+          "inferd `resnet50_torch_batched`": ("inferd", "resnet50_torch_batched"),
+          "inferd `resnet50_torch_frozen`": ("inferd", "resnet50_torch_frozen")}
 TINY = {"Flask `identity`": ("flask", "identity"), "inferd `identity_onnx`": ("inferd", "identity_onnx"),
         "nginx static (HTTP ceiling)": ("nginx", "identity_onnx")}
-MODELS = ["identity_onnx", "resnet50_onnx_batched", "resnet50_torch_batched"]
+MODELS = ["identity_onnx"] + [model for server, model in RESNET.values() if server == "inferd"]
 LEVEL = 8
 RESNET_SPEEDUP, RESNET_P99_SHARE, TINY_SPEEDUP = 2, 1 / 5, 20
 
@@ -61,6 +62,6 @@ def run(ctx):
              "weights as inferd's models, run eagerly in inference mode, and `identity` returns its input. It speaks "
              "the KServe v2 calls inferd-perf makes, binary tensors included, so the same requests (HTTP, one image "
              "or one [16] FP32 tensor each) drive both. inferd serves the batched ResNet-50 models of the ResNet-50 "
-             "rows. The nginx row (the tiny family's static answer) shows the most any server reaches with this load "
+             "rows, the TorchScript one also frozen and optimized for inference. The nginx row (the tiny family's static answer) shows the most any server reaches with this load "
              "generator on this machine. Each level measures the rows one after the other.")
     return FamilyResult(KEY, TITLE, about, [resnet_table, tiny_table], resnet_targets + tiny_targets, panels)

@@ -10,9 +10,12 @@ from suite.result import FamilyResult, Panel, Series, Table, Target, perf_cells,
 
 KEY = "resnet"
 TITLE = "ResNet-50: inferd with and without dynamic batching against the raw in-process call"
+TORCH = "libtorch (TorchScript)"
+# framework: (model run one request at a time or None, batched model)
 FRAMEWORKS = {"ONNX Runtime": ("resnet50_onnx", "resnet50_onnx_batched"),
-              "libtorch (TorchScript)": ("resnet50_torch", "resnet50_torch_batched")}
-MODELS = [m for pair in FRAMEWORKS.values() for m in pair]
+              TORCH: ("resnet50_torch", "resnet50_torch_batched"),
+              "libtorch, frozen and optimized": (None, "resnet50_torch_frozen")}
+MODELS = [m for pair in FRAMEWORKS.values() for m in pair if m]
 SHARE = 0.95
 OTHER_INTRA_OP = (1, 4)  # the default is 2 (src/backends/pytorch/torch_threads.h)
 TARGET_LEVEL = 16
@@ -41,6 +44,7 @@ def run(ctx):
     levels, interval = ctx.settings.model_levels, ctx.settings.model_interval_ms
     table, targets, panels, notes = [], [], [], []
     for framework, (single, batched) in FRAMEWORKS.items():
+        served = [m for m in (single, batched) if m]
         raw = ctx.raw(batched, ctx.settings.raw_batches)
         best_batch = max(raw, key=lambda b: raw[b]["inferences_per_second"])
         # The largest of several noisy measurements overstates its batch size's
@@ -51,16 +55,16 @@ def run(ctx):
             mark = " (best)" if batch == best_batch else ""
             table.append([f"{framework} in process, batch {batch}{mark}", "—", rate(row["inferences_per_second"]),
                           "—", "—", f"{row['mean_us'] / 1000:.0f} per call", "—", "—", "—"])
-        if framework.startswith("libtorch"):
+        if framework == TORCH:
             table += _torch_thread_rows(ctx, batched, raw[1])
         inferd = ctx.inferd()
-        rows = ctx.sweep({m: (inferd, m, "http") for m in (single, batched)}, levels, interval)
+        rows = ctx.sweep({m: (inferd, m, "http") for m in served}, levels, interval)
         repeats.append(_raw_run(ctx, batched, best_batch))
         best = statistics.median(r["inferences_per_second"] for r in repeats)
         runs = ", ".join(rate(r["inferences_per_second"]) for r in repeats)
         table.append([f"{framework} in process, batch {best_batch}: raw best, median of {runs}", "—", rate(best),
                       "—", "—", "—", "—", "—", "—"])
-        for model in (single, batched):
+        for model in served:
             for c in levels:
                 row = rows[model][c]
                 share = row["inferences_per_second"] / best
@@ -74,14 +78,15 @@ def run(ctx):
         notes.append(f"`{batched}` over its sweep, warm-ups included: {images} images in {executions} executions; "
                      "executions by batch size: " + ", ".join(f"{b}: {n}" for b, n in sizes.items()) + ".")
         panels.append(Panel(f"ResNet-50, {framework}", "ms",
-                            [Series(m, [perf_point(c, rows[m][c], "ms") for c in levels]) for m in (single, batched)]))
+                            [Series(m, [perf_point(c, rows[m][c], "ms") for c in levels]) for m in served]))
     columns = ["path", "concurrency", "img/s", "p50 ms", "p99 ms", "avg ms", "of raw best", "target", "result"]
     about = ("bench/common.py's ResNet-50 (random weights, `torch.manual_seed(0)`) exported to ONNX and traced to "
-             "TorchScript. `resnet50_*` run each request alone (max_batch_size 0); `resnet50_*_batched` have "
+             "TorchScript. `resnet50_onnx` and `resnet50_torch` run each request alone (max_batch_size 0); the others have "
              "max_batch_size 16 and `dynamic_batching { preferred_batch_size: [ 8, 16 ] max_queue_delay_microseconds: "
              "2000 }`: the two batch sizes the raw rows run fastest at, and a delay long enough for the clients a "
-             "batch answered to send again, so batches do not alternate between a few requests and many. One "
-             "instance, the backends' default threads. inferd-perf "
+             "batch answered to send again, so batches do not alternate between a few requests and many. `resnet50_torch_frozen` is "
+             "`resnet50_torch_batched` with ENABLE_FREEZE_AND_OPTIMIZE: libtorch freezes the module and optimizes it "
+             "for inference when it loads (docs/backends/pytorch.md). One instance, the backends' default threads. inferd-perf "
              "sends one image per request over HTTP with binary tensors. The raw rows are `inferd_in_process` on the "
              "batched model: the same backend's Execute in a loop at each batch size, no server; the batch size with the "
              "most img/s is run twice more, before and after inferd's sweep, and the median of its three runs is the "
