@@ -57,11 +57,12 @@ def run(ctx):
                                         for label, rows in resnet.items()]),
               Panel("identity, 16 FP32", "µs", [Series(label, [perf_point(c, rows[c], "µs") for c in levels])
                                                 for label, rows in tiny.items()])]
-    about = ("bench/suite/flask_app.py: Flask's development server, a thread per connection, HTTP/1.1 keep-alive, "
-             "no request log, one torch intra-op thread per core (this torch's default is one); `resnet50` is bench/common.py's ResNet-50 with the same "
-             "weights as inferd's models, run eagerly in inference mode, and `identity` returns its input. It speaks "
-             "the KServe v2 calls inferd-perf makes, binary tensors included, so the same requests (HTTP, one image "
-             "or one [16] FP32 tensor each) drive both. inferd serves the batched ResNet-50 models of the ResNet-50 "
-             "rows, the TorchScript one also frozen and optimized for inference. The nginx row (the tiny family's static answer) shows the most any server reaches with this load "
-             "generator on this machine. Each level measures the rows one after the other.")
+    about = ("bench/suite/flask_app.py: Flask's development server, a thread per connection, HTTP/1.1 keep-alive, no "
+             "request log, one torch intra-op thread per core (this torch's default is one); `resnet50` is "
+             "bench/common.py's ResNet-50 with the same weights as inferd's models, run eagerly in inference mode, and"
+             " `identity` returns its input. It speaks the KServe v2 calls inferd-perf makes, binary tensors included,"
+             " so the same requests (HTTP, one image or one [16] FP32 tensor each) drive both. inferd serves the "
+             "batched ResNet-50 models of the ResNet-50 rows, the TorchScript one also frozen and optimized for "
+             "inference. The nginx row (the tiny family's static answer) shows the most any server reaches with this "
+             "load generator on this machine. Each level measures the rows one after the other.")
     return FamilyResult(KEY, TITLE, about, [resnet_table, tiny_table], resnet_targets + tiny_targets, panels)

@@ -81,16 +81,16 @@ def run(ctx):
                             [Series(m, [perf_point(c, rows[m][c], "ms") for c in levels]) for m in served]))
     columns = ["path", "concurrency", "img/s", "p50 ms", "p99 ms", "avg ms", "of raw best", "target", "result"]
     about = ("bench/common.py's ResNet-50 (random weights, `torch.manual_seed(0)`) exported to ONNX and traced to "
-             "TorchScript. `resnet50_onnx` and `resnet50_torch` run each request alone (max_batch_size 0); the others have "
-             "max_batch_size 16 and `dynamic_batching { preferred_batch_size: [ 8, 16 ] max_queue_delay_microseconds: "
-             "2000 }`: the two batch sizes the raw rows run fastest at, and a delay long enough for the clients a "
-             "batch answered to send again, so batches do not alternate between a few requests and many. `resnet50_torch_frozen` is "
-             "`resnet50_torch_batched` with ENABLE_FREEZE_AND_OPTIMIZE: libtorch freezes the module and optimizes it "
-             "for inference when it loads (docs/backends/pytorch.md). One instance, the backends' default threads. inferd-perf "
-             "sends one image per request over HTTP with binary tensors. The raw rows are `inferd_in_process` on the "
-             "batched model: the same backend's Execute in a loop at each batch size, no server; the batch size with the "
-             "most img/s is run twice more, before and after inferd's sweep, and the median of its three runs is the "
-             "raw best that inferd's rows are compared with. The libtorch rows with "
-             "1 and 4 intra-op threads are the same batch 1 with INTRA_OP_THREAD_COUNT set (the default is 2), each "
-             "in a process of its own, since libtorch's thread counts are process-wide.")
+             "TorchScript. `resnet50_onnx` and `resnet50_torch` run each request alone (max_batch_size 0); the others "
+             "have max_batch_size 16 and `dynamic_batching { preferred_batch_size: [ 8, 16 ] "
+             "max_queue_delay_microseconds: 2000 }`: the two batch sizes the raw rows run fastest at, and a delay long"
+             " enough for the clients a batch answered to send again, so batches do not alternate between a few "
+             "requests and many. `resnet50_torch_frozen` is `resnet50_torch_batched` with ENABLE_FREEZE_AND_OPTIMIZE: "
+             "libtorch freezes the module and optimizes it for inference when it loads (docs/backends/pytorch.md). One"
+             " instance, the backends' default threads. inferd-perf sends one image per request over HTTP with binary "
+             "tensors. The raw rows are `inferd_in_process` on the batched model: the same backend's Execute in a loop"
+             " at each batch size, no server; the batch size with the most img/s is run twice more, before and after "
+             "inferd's sweep, and the median of its three runs is the raw best that inferd's rows are compared with. "
+             "The libtorch rows with 1 and 4 intra-op threads are the same batch 1 with INTRA_OP_THREAD_COUNT set (the"
+             " default is 2), each in a process of its own, since libtorch's thread counts are process-wide.")
     return FamilyResult(KEY, TITLE, about, [Table(columns, table)], targets, panels, notes)
