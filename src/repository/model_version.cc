@@ -3,6 +3,7 @@
 #include <fstream>
 
 #include "core/logging.h"
+#include "repository/model_warmup.h"
 
 namespace inferd {
 namespace {
@@ -39,9 +40,10 @@ Status ModelVersion::Create(const ModelSpec& spec, std::shared_ptr<const inferen
       instance.kind = group.kind();
       std::unique_ptr<ModelInstance> created;
       INFERD_RETURN_IF_ERROR(backend->CreateInstance(spec, instance, &created));
-      instances.push_back(std::move(created));
       LOG_VERBOSE(1) << "created instance '" << instance.name << "' of model '" << spec.model_name
                      << "' version " << spec.version;
+      INFERD_RETURN_IF_ERROR(WarmUpInstance(spec, *model->config_, instance.name, created.get()));
+      instances.push_back(std::move(created));
     }
   }
   if (model->config_->has_dynamic_batching() && model->config_->max_batch_size() > 0) {
