@@ -16,6 +16,8 @@ namespace {
 
 using WarmupInput = inference::ModelWarmup::Input;
 
+constexpr uint32_t kRandomSeed = 1;  // random_data is the same on every load
+
 // The data of one request's input: `elements` elements of `type` as
 // `input` describes them.
 Status InputData(const ModelSpec& spec, const std::string& name, const WarmupInput& input, DataType type,
@@ -31,7 +33,7 @@ Status InputData(const ModelSpec& spec, const std::string& name, const WarmupInp
     case WarmupInput::kRandomData: {
       *out = Buffer::Allocate(byte_size, &data);
       if (bytes) return Status::Ok();  // random lengths would not be a valid BYTES tensor
-      std::mt19937 random(static_cast<uint32_t>(byte_size));
+      std::mt19937 random(kRandomSeed);
       std::generate(data, data + byte_size, [&] { return static_cast<char>(random()); });
       return Status::Ok();
     }
