@@ -77,6 +77,22 @@ void ModelStats::RecordSuccess(uint64_t batch_size, uint64_t request_ns, uint64_
   stats_.compute_infer_us.Observe(compute.infer_ns / 1000.0);
 }
 
+void ModelStats::RecordCacheHit(uint64_t request_ns, uint64_t queue_ns, uint64_t lookup_ns) {
+  uint64_t now_ms = EpochNowMs();
+  std::lock_guard<std::mutex> lock(mutex_);
+  stats_.success.Add(request_ns);
+  stats_.queue.Add(queue_ns);
+  stats_.cache_hit.Add(lookup_ns);
+  stats_.last_inference_ms = now_ms;
+  stats_.request_us.Observe(request_ns / 1000.0);
+  stats_.queue_us.Observe(queue_ns / 1000.0);
+}
+
+void ModelStats::RecordCacheMiss(uint64_t lookup_and_insert_ns) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  stats_.cache_miss.Add(lookup_and_insert_ns);
+}
+
 void ModelStats::RecordFailure(FailureReason reason, uint64_t request_ns) {
   std::lock_guard<std::mutex> lock(mutex_);
   stats_.fail.Add(request_ns);

@@ -88,6 +88,10 @@ class ModelStats {
 
   // A request whose final response succeeded: `batch_size` inferences.
   void RecordSuccess(uint64_t batch_size, uint64_t request_ns, uint64_t queue_ns, const ComputeDurations& compute);
+  // A request answered from the response cache: a success, no inference.
+  void RecordCacheHit(uint64_t request_ns, uint64_t queue_ns, uint64_t lookup_ns);
+  // A request the response cache did not answer (its lookup, and its insert if it succeeded).
+  void RecordCacheMiss(uint64_t lookup_and_insert_ns);
   void RecordFailure(FailureReason reason, uint64_t request_ns);
   // One execution of the model on `batch_size` inferences.
   void RecordExecution(uint64_t batch_size, const ComputeDurations& compute);

@@ -151,6 +151,27 @@ void RecordRequest(const Status& status, const RequestTimeline& timeline, ModelS
 
 }  // namespace
 
+bool Server::AnswerFromCache(ModelVersion& model, const InferenceRequest& request, const std::string& key,
+                             uint64_t lookup_start_ns, const RequestTimeline& timeline, const std::shared_ptr<RequestTrace>& trace,
+                             const StreamCallback& callback) {
+  auto response = std::make_unique<InferenceResponse>();
+  if (!cache_->Lookup(key, &response->outputs, &response->parameters)) return false;
+  response->model_name = model.name();
+  response->model_version = model.version();
+  response->id = request.id;
+  uint64_t now = SteadyNowNs();
+  // The request waited only for the lookup: its queue time ends there.
+  model.stats().RecordCacheHit(now - timeline.received_ns, lookup_start_ns - timeline.received_ns,
+                               now - lookup_start_ns);
+  if (trace) {
+    trace->Timestamp("INFER_RESPONSE_COMPLETE", now);
+    TraceTimeline(timeline, now, trace.get());
+    response->trace = trace;
+  }
+  callback(Status::Ok(), std::move(response), true);
+  return true;
+}
+
 int64_t Server::WaitForIdle(std::chrono::milliseconds timeout) {
   std::unique_lock<std::mutex> lock(idle_mutex_);
   idle_.wait_for(lock, timeout, [this] { return in_flight_ == 0; });
@@ -224,14 +245,28 @@ void Server::InferStream(std::shared_ptr<ModelVersion> model, std::unique_ptr<In
     }
     for (const Tensor& input : request->inputs) trace->AddTensor("TENSOR_QUEUE_INPUT", input);
   }
+  std::string cache_key;  // empty: the response cache is not used
+  uint64_t lookup_ns = 0;
+  if (CachesResponses(model->config())) {
+    uint64_t lookup_start = SteadyNowNs();
+    cache_key = ResponseCache::Key(model->config().name(), model->version(), *request);
+    if (AnswerFromCache(*model, *request, cache_key, lookup_start, *timeline, trace, callback)) return;
+    lookup_ns = SteadyNowNs() - lookup_start;
+  }
   std::shared_ptr<const InferenceRequest> shared_request = std::move(request);
   job.request = shared_request;
   job.timeline = timeline;
   job.trace = trace;
-  job.on_response = [model, shared_request, timeline, trace, callback = std::move(callback)](
-                        Status status, std::unique_ptr<InferenceResponse> response, bool final) {
+  job.on_response = [model, shared_request, timeline, trace, cache = cache_.get(), cache_key, lookup_ns,
+                     callback = std::move(callback)](Status status, std::unique_ptr<InferenceResponse> response,
+                                                     bool final) {
     if (status.ok() && response) status = FinishResponse(*model, *shared_request, response.get());
     if (!status.ok()) response.reset();
+    if (final && !cache_key.empty()) {  // a cached model is never decoupled: this is its one response
+      uint64_t insert_start = SteadyNowNs();
+      if (response) cache->Insert(cache_key, *response);
+      model->stats().RecordCacheMiss(lookup_ns + (SteadyNowNs() - insert_start));
+    }
     if (final) RecordRequest(status, *timeline, &model->stats());
     if (trace) {
       uint64_t now = SteadyNowNs();

@@ -18,6 +18,7 @@
 #include "core/inference.h"
 #include "core/model_load_overrides.h"
 #include "core/model_stats.h"
+#include "core/response_cache.h"
 #include "core/shared_memory.h"
 #include "core/tracer.h"
 #include "repository/model_manager.h"
@@ -44,6 +45,7 @@ struct ServerOptions {
   ModelControlMode model_control_mode = ModelControlMode::kNone;
   bool allow_client_shm = false;  // --allow-client-shm: clients may register shared memory
   TraceSettings trace;            // --trace-config
+  uint64_t response_cache_bytes = 0;  // --cache-config local,size=N; 0: no response cache
 };
 
 // Version of inferd reported by the server metadata.
@@ -64,6 +66,12 @@ class Server {
   // READY version. NOT_FOUND for a model the repositories do not have,
   // INVALID_ARG for one without a READY version.
   Status CheckTraceModel(const std::string& name) const;
+
+  // Whether requests to a model with `config` go through the response cache:
+  // the server has one and the config enables it.
+  bool CachesResponses(const inference::ModelConfig& config) const {
+    return cache_ && config.response_cache().enable();
+  }
 
   bool IsLive() const { return !exiting_; }
   // Live, and with strict readiness every model READY.
@@ -124,11 +132,18 @@ class Server {
  private:
   // Runs a model control call on a background task; `done` gets its status.
   void RunControl(std::function<Status()> call, std::function<void(Status)> done);
+  // Answers a validated request from the response cache if it holds `key`;
+  // false when it does not.
+  bool AnswerFromCache(ModelVersion& model, const InferenceRequest& request, const std::string& key,
+                       uint64_t lookup_start_ns, const RequestTimeline& timeline, const std::shared_ptr<RequestTrace>& trace,
+                       const StreamCallback& callback);
 
   ServerOptions options_;
   ModelManager* models_;
   SharedMemoryRegistry shared_memory_{options_.allow_client_shm};
   Tracer tracer_{options_.trace};
+  std::unique_ptr<ResponseCache> cache_ =
+      options_.response_cache_bytes ? std::make_unique<ResponseCache>(options_.response_cache_bytes) : nullptr;
   std::atomic<bool> exiting_{false};
   std::mutex idle_mutex_;
   std::condition_variable idle_;

@@ -65,9 +65,7 @@ int Run(const Options& options) {
   if (!options.backend_directory.empty()) {
     LOG_WARNING << "--backend-directory is ignored: inferd's backends (onnxruntime, pytorch, python) are built in";
   }
-  if (!options.cache_configs.empty()) {
-    LOG_WARNING << "--cache-config is ignored: inferd has no response cache, every request runs its model";
-  }
+  if (options.response_cache_bytes > 0) LOG_INFO << "response cache: local, " << options.response_cache_bytes << " bytes";
 
   CustomMetricRegistry custom_metrics(BuiltinMetricNames());
   BackendRegistry backends(options.backend_config);
@@ -97,6 +95,7 @@ int Run(const Options& options) {
   server_options.model_control_mode = control;
   server_options.allow_client_shm = options.allow_client_shm;
   server_options.trace = options.trace;
+  server_options.response_cache_bytes = options.response_cache_bytes;
   Server server(server_options, &models);
   backends.services().infer = [&server](std::unique_ptr<InferenceRequest> request, StreamCallback done) {
     server.InferStream(std::move(request), std::move(done));

@@ -7,6 +7,7 @@
 #include <tuple>
 
 #include "core/ascii.h"
+#include "core/response_cache.h"
 #include "core/usable_cores.h"
 
 namespace inferd {
@@ -155,7 +156,7 @@ ParseOutcome ParseOptions(int argc, char** argv, Options* options) {
   app.add_option("--backend-directory", options->backend_directory,
                  "Accepted for compatibility (inferd's backends are built in)");
   app.add_option("--cache-config", options->cache_configs,
-                 "Accepted for compatibility (repeatable; inferd has no response cache)")
+                 "Response cache: local,size=<bytes> (for models with response_cache { enable: true })")
       ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
   app.add_option("--model-config-name", options->model_config_name,
                  "Read configs/<name>.pbtxt instead of config.pbtxt in the model folders that have it");
@@ -269,6 +270,10 @@ ParseOutcome ParseOptions(int argc, char** argv, Options* options) {
   if (Status parsed = levels.empty() ? Status::Ok() : TraceLevel::Parse(levels, &options->trace.level);
       !parsed.ok()) {
     std::cerr << "inferd: error: --trace-config level: " << parsed.message() << std::endl;
+    return ParseOutcome::kExitFailure;
+  }
+  if (Status cache = ParseCacheConfigs(options->cache_configs, &options->response_cache_bytes); !cache.ok()) {
+    std::cerr << "inferd: error: " << cache.message() << std::endl;
     return ParseOutcome::kExitFailure;
   }
   if (options->metrics_address.empty()) options->metrics_address = options->http_address;

@@ -63,7 +63,8 @@ struct Options {
   int repository_poll_secs = 15;            // poll mode; 0 = no polling
   bool allow_client_shm = false;  // --allow-client-shm
   std::string backend_directory;               // accepted; inferd's backends are built in
-  std::vector<std::string> cache_configs;      // accepted; there is no response cache
+  std::vector<std::string> cache_configs;      // --cache-config, as given
+  uint64_t response_cache_bytes = 0;           // from cache_configs: the local cache's size, 0 for none
   std::string model_config_name;  // --model-config-name: configs/<name>.pbtxt where a model has it
   bool auto_complete = true;  // false with --disable-auto-complete-config / --strict-model-config=true
   bool strict_readiness = true;

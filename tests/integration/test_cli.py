@@ -29,6 +29,10 @@ def run(*args):
     (["--model-repository=/tmp", "--grpc-infer-thread-count=0"], "--grpc-infer-thread-count"),
     (["--model-repository=/tmp", "--grpc-infer-thread-count=129"], "--grpc-infer-thread-count"),
     (["--http-port=8000"], "--model-repository"),
+    (["--model-repository=/tmp", "--cache-config=redis,host=localhost"],
+     "--cache-config 'redis,host=localhost': unknown cache 'redis'; inferd has the 'local' cache only"),
+    (["--model-repository=/tmp", "--cache-config=local,size=big"],
+     "--cache-config 'local,size=big': size must be a number of bytes"),
 ])
 def test_bad_flags_are_one_line_errors(args, fragment):
     result = run(*args)
@@ -100,8 +104,6 @@ def test_bad_log_flags(tmp_path, args, fragment):
 
 def test_flags_accepted_for_compatibility_warn(start_server, model_repo):
     """Command lines written for tritonserver keep working; what inferd ignores is said."""
-    srv = start_server([model_repo], ["--backend-directory=/opt/tritonserver/backends",
-                                      "--cache-config=local,size=1048576"])
+    srv = start_server([model_repo], ["--backend-directory=/opt/tritonserver/backends"])
     log = srv.log()
     assert "--backend-directory is ignored: inferd's backends (onnxruntime, pytorch, python) are built in" in log
-    assert "--cache-config is ignored: inferd has no response cache, every request runs its model" in log

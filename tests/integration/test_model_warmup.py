@@ -7,7 +7,6 @@ executions.jsonl in its model folder, so the tests see exactly what warmup sent.
 
 import json
 import os
-import shutil
 
 import numpy as np
 import pytest
@@ -70,17 +69,6 @@ def serialized_strings(*items):
     return b"".join(len(s).to_bytes(4, "little") + s for s in items)
 
 
-def add_sub_copy(repo, name, source, extra_config):
-    model_dir = os.path.join(repo, name)
-    os.makedirs(os.path.join(model_dir, "1"))
-    shutil.copy(os.path.join(source, "1", "model.onnx"), os.path.join(model_dir, "1", "model.onnx"))
-    with open(os.path.join(source, "config.pbtxt")) as f:
-        config = f.read().replace('"add_sub_fp32"', f'"{name}"')
-    with open(os.path.join(model_dir, "config.pbtxt"), "w") as f:
-        f.write(config + extra_config)
-    return model_dir
-
-
 @pytest.fixture(scope="module")
 def repo(tmp_path_factory):
     repo = str(tmp_path_factory.mktemp("warmup"))
@@ -99,13 +87,10 @@ def repo(tmp_path_factory):
         np.array([3], dtype=np.int32).tofile(os.path.join(model_dir, "warmup", "three"))
         with open(os.path.join(model_dir, "warmup", mode), "wb") as f:
             f.write(serialized_strings(mode.encode()))
-    source = os.path.join(str(tmp_path_factory.mktemp("source")))
-    generate.make(source, ["add_sub_fp32"])
     for name, (warmup, _) in BROKEN.items():
-        model_dir = add_sub_copy(repo, name, os.path.join(source, "add_sub_fp32"), warmup)
-        if name == "short_file":
-            os.makedirs(os.path.join(model_dir, "warmup"))
-            np.zeros(2, dtype=np.float32).tofile(os.path.join(model_dir, "warmup", "short"))
+        generate.make_add_sub(repo, "fp32", name, warmup)
+    os.makedirs(os.path.join(repo, "short_file", "warmup"))
+    np.zeros(2, dtype=np.float32).tofile(os.path.join(repo, "short_file", "warmup", "short"))
     return repo
 
 

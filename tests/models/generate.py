@@ -359,10 +359,11 @@ def _add_sub_onnx(suffix, name):
         [_vinfo("OUTPUT0", t, ["batch", 16]), _vinfo("OUTPUT1", t, ["batch", 16])])
 
 
-def make_add_sub(repo_dir, suffix):
-    """add_sub_<suffix>: sum and difference of two [16] tensors, max_batch_size 8."""
+def make_add_sub(repo_dir, suffix, name=None, extra_config=""):
+    """add_sub_<suffix> (or `name`): sum and difference of two [16] tensors, max_batch_size 8;
+    `extra_config` is appended to its config.pbtxt."""
     cfg_type = ADD_SUB_TYPES[suffix][1]
-    name = f"add_sub_{suffix}"
+    name = name or f"add_sub_{suffix}"
     _save_onnx(_add_sub_onnx(suffix, name), repo_dir, name)
     _write_config(repo_dir, name, f"""
 name: "{name}"
@@ -376,7 +377,7 @@ output [
   {{ name: "OUTPUT0" data_type: {cfg_type} dims: [ 16 ] }},
   {{ name: "OUTPUT1" data_type: {cfg_type} dims: [ 16 ] }}
 ]
-""")
+""" + extra_config)
 
 
 def make_add_subs(repo_dir):

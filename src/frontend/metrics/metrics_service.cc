@@ -53,6 +53,7 @@ std::string MetricsService::Render() const {
     std::shared_ptr<ModelVersion> model;
     if (server_->GetModel(entry.name, entry.version, &model).ok()) {
       for (const auto& [key, value] : model->config().metric_tags()) row.tags[key] = value;
+      row.cached = server_->CachesResponses(model->config());
     }
     rows.push_back(std::move(row));
   }

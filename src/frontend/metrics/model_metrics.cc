@@ -44,6 +44,27 @@ const std::vector<CounterFamily>& DurationFamilies() {
   return kFamilies;
 }
 
+// Only for models whose responses are cached.
+const std::vector<CounterFamily>& CacheCountFamilies() {
+  static const std::vector<CounterFamily> kFamilies = {
+      {"nv_cache_num_hits_per_model", "Number of cache hits per model",
+       [](const ModelStatsSnapshot& s) { return s.cache_hit.count; }},
+      {"nv_cache_num_misses_per_model", "Number of cache misses per model",
+       [](const ModelStatsSnapshot& s) { return s.cache_miss.count; }},
+  };
+  return kFamilies;
+}
+
+const std::vector<CounterFamily>& CacheDurationFamilies() {
+  static const std::vector<CounterFamily> kFamilies = {
+      {"nv_cache_hit_duration_per_model", "Total cache hit duration per model, in microseconds",
+       [](const ModelStatsSnapshot& s) { return Micros(s.cache_hit); }},
+      {"nv_cache_miss_duration_per_model", "Total cache miss (insert + lookup) duration per model, in microseconds",
+       [](const ModelStatsSnapshot& s) { return Micros(s.cache_miss); }},
+  };
+  return kFamilies;
+}
+
 struct HistogramFamily {
   const char* name;
   const char* help;
@@ -92,10 +113,15 @@ void RenderModelMetrics(const std::vector<ModelMetricsRow>& rows, const ModelMet
   labels.reserve(rows.size());
   for (const auto& row : rows) labels.push_back(LabelsOf(row));
 
-  auto counters = [&](const std::vector<CounterFamily>& families) {
+  // Families whose rows are only the models that cache responses are left out when none does.
+  auto counters = [&](const std::vector<CounterFamily>& families, bool cached_only = false) {
+    bool any = !cached_only || std::any_of(rows.begin(), rows.end(), [](const auto& row) { return row.cached; });
     for (const auto& family : families) {
+      if (!any) break;
       out->Family(family.name, family.help, "counter");
-      for (size_t i = 0; i < rows.size(); ++i) out->Sample(family.name, labels[i], family.value(rows[i].stats));
+      for (size_t i = 0; i < rows.size(); ++i) {
+        if (!cached_only || rows[i].cached) out->Sample(family.name, labels[i], family.value(rows[i].stats));
+      }
     }
   };
   counters(CountFamilies());
@@ -115,6 +141,8 @@ void RenderModelMetrics(const std::vector<ModelMetricsRow>& rows, const ModelMet
   }
 
   if (options.counter_latencies) counters(DurationFamilies());
+  counters(CacheCountFamilies(), true);
+  if (options.counter_latencies) counters(CacheDurationFamilies(), true);
 
   out->Family(kLoad, "Model load time in seconds", "gauge");
   for (size_t i = 0; i < rows.size(); ++i) out->Sample(kLoad, labels[i], rows[i].stats.load_seconds);
@@ -131,7 +159,8 @@ void RenderModelMetrics(const std::vector<ModelMetricsRow>& rows, const ModelMet
 
 std::set<std::string> ModelMetricNames() {
   std::set<std::string> names = {kFailure, kPending, kLoad};
-  for (const auto* families : {&CountFamilies(), &DurationFamilies()}) {
+  for (const auto* families :
+       {&CountFamilies(), &DurationFamilies(), &CacheCountFamilies(), &CacheDurationFamilies()}) {
     for (const auto& family : *families) names.insert(family.name);
   }
   for (const auto& family : HistogramFamilies()) {

@@ -22,6 +22,8 @@ struct ModelMetricsRow {
   // The config's metric_tags; each becomes a label `_<key>`.
   std::map<std::string, std::string> tags;
   ModelStatsSnapshot stats;
+  // The model's responses go through the response cache: its nv_cache_* rows appear.
+  bool cached = false;
 };
 
 struct ModelMetricsOptions {
