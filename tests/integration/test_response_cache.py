@@ -18,6 +18,15 @@ import scrape
 from python_models import serving
 
 CACHED = "response_cache { enable: true }\n"
+PIPELINE = """name: "pipeline"
+platform: "ensemble"
+max_batch_size: 8
+input [ { name: "A" data_type: TYPE_FP32 dims: [ 16 ] }, { name: "B" data_type: TYPE_FP32 dims: [ 16 ] } ]
+output [ { name: "SUM" data_type: TYPE_FP32 dims: [ 16 ] } ]
+ensemble_scheduling { step [ { model_name: "cached" model_version: -1
+  input_map { key: "INPUT0" value: "A" } input_map { key: "INPUT1" value: "B" }
+  output_map { key: "OUTPUT0" value: "SUM" } } ] }
+"""
 
 
 @pytest.fixture(scope="module")
@@ -27,6 +36,9 @@ def repo(tmp_path_factory):
     generate.make_add_sub(repo, "fp32", "uncached")
     pm.deploy(repo, "warmup_recorder", "recorder", CACHED)
     pm.deploy(repo, "repeat_decoupled", "decoupled", CACHED)
+    os.makedirs(os.path.join(repo, "pipeline", "1"))
+    with open(os.path.join(repo, "pipeline", "config.pbtxt"), "w") as f:
+        f.write(PIPELINE)
     return repo
 
 
@@ -100,6 +112,17 @@ def test_key_covers_the_data_not_the_order_of_inputs(srv, http):
     np.testing.assert_array_equal(other.as_numpy("OUTPUT0"), a + b + 1)
     after = counts(srv, http, "cached")
     assert tuple(x - y for x, y in zip(after, before)) == (1, 2, 3, 2, 2)
+
+
+def test_ensemble_step_goes_through_the_cache(srv, http):
+    a = np.full((1, 16), 5, dtype=np.float32)
+    before = counts(srv, http, "cached")
+    for _ in range(2):
+        resp, result = kh.infer(http, srv.url, "pipeline", [kh.InferInput("A", a), kh.InferInput("B", a)])
+        assert resp.status_code == 200, resp.text
+        np.testing.assert_array_equal(result.as_numpy("SUM"), a + a)
+    after = counts(srv, http, "cached")
+    assert tuple(x - y for x, y in zip(after, before)) == (1, 1, 2, 1, 1)
 
 
 def test_model_without_the_setting_runs_every_request(srv, http):
