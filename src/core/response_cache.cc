@@ -55,10 +55,12 @@ uint64_t ParseSize(const std::string& text, bool* ok) {
 
 }  // namespace
 
-std::string ResponseCache::Key(const std::string& model, int64_t version, const InferenceRequest& request) {
+std::string ResponseCache::Key(const std::string& model, int64_t version, uint64_t load_serial,
+                               const InferenceRequest& request) {
   std::string key;
   AppendText(model, &key);
   AppendNumber(static_cast<uint64_t>(version), &key);
+  AppendNumber(load_serial, &key);
   // The order in which a client lists inputs or outputs does not change the answer.
   std::vector<const Tensor*> inputs;
   for (const Tensor& input : request.inputs) inputs.push_back(&input);

@@ -1,7 +1,7 @@
 // ResponseCache: the server's response cache (--cache-config local,size=N),
 // used by models whose config has `response_cache { enable: true }`.
 //
-// A request's key covers its model, version, inputs (name, datatype, shape,
+// A request's key covers its model, version (as loaded this time), inputs (name, datatype, shape,
 // data) and requested outputs; a hit answers with the outputs and parameters
 // of the first response to an equal request, without running the model.
 // Entries hold their own copy of the outputs, counted against the size;
@@ -24,8 +24,10 @@ class ResponseCache {
  public:
   explicit ResponseCache(uint64_t capacity_bytes) : capacity_bytes_(capacity_bytes) {}
 
-  // The key of a validated request to `model` version `version`.
-  static std::string Key(const std::string& model, int64_t version, const InferenceRequest& request);
+  // The key of a validated request to `model` version `version`, loaded as
+  // `load_serial` (a version loaded again does not answer from before).
+  static std::string Key(const std::string& model, int64_t version, uint64_t load_serial,
+                         const InferenceRequest& request);
 
   // On a hit fills `outputs` and `parameters` (the outputs share the cache's copy).
   bool Lookup(const std::string& key, std::vector<Tensor>* outputs, Parameters* parameters);

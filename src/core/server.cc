@@ -152,8 +152,8 @@ void RecordRequest(const Status& status, const RequestTimeline& timeline, ModelS
 }  // namespace
 
 bool Server::AnswerFromCache(ModelVersion& model, const InferenceRequest& request, const std::string& key,
-                             uint64_t lookup_start_ns, const RequestTimeline& timeline, const std::shared_ptr<RequestTrace>& trace,
-                             const StreamCallback& callback) {
+                             uint64_t lookup_start_ns, const RequestTimeline& timeline,
+                             const std::shared_ptr<RequestTrace>& trace, const StreamCallback& callback) {
   auto response = std::make_unique<InferenceResponse>();
   if (!cache_->Lookup(key, &response->outputs, &response->parameters)) return false;
   response->model_name = model.name();
@@ -249,7 +249,7 @@ void Server::InferStream(std::shared_ptr<ModelVersion> model, std::unique_ptr<In
   uint64_t lookup_ns = 0;
   if (CachesResponses(model->config())) {
     uint64_t lookup_start = SteadyNowNs();
-    cache_key = ResponseCache::Key(model->config().name(), model->version(), *request);
+    cache_key = ResponseCache::Key(model->config().name(), model->version(), model->load_serial(), *request);
     if (AnswerFromCache(*model, *request, cache_key, lookup_start, *timeline, trace, callback)) return;
     lookup_ns = SteadyNowNs() - lookup_start;
   }

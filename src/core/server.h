@@ -135,8 +135,8 @@ class Server {
   // Answers a validated request from the response cache if it holds `key`;
   // false when it does not.
   bool AnswerFromCache(ModelVersion& model, const InferenceRequest& request, const std::string& key,
-                       uint64_t lookup_start_ns, const RequestTimeline& timeline, const std::shared_ptr<RequestTrace>& trace,
-                       const StreamCallback& callback);
+                       uint64_t lookup_start_ns, const RequestTimeline& timeline,
+                       const std::shared_ptr<RequestTrace>& trace, const StreamCallback& callback);
 
   ServerOptions options_;
   ModelManager* models_;

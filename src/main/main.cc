@@ -65,7 +65,9 @@ int Run(const Options& options) {
   if (!options.backend_directory.empty()) {
     LOG_WARNING << "--backend-directory is ignored: inferd's backends (onnxruntime, pytorch, python) are built in";
   }
-  if (options.response_cache_bytes > 0) LOG_INFO << "response cache: local, " << options.response_cache_bytes << " bytes";
+  if (options.response_cache_bytes > 0) {
+    LOG_INFO << "response cache: local, " << options.response_cache_bytes << " bytes";
+  }
 
   CustomMetricRegistry custom_metrics(BuiltinMetricNames());
   BackendRegistry backends(options.backend_config);

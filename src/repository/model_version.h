@@ -7,6 +7,7 @@
 // Thread-safe.
 #pragma once
 
+#include <atomic>
 #include <map>
 #include <memory>
 #include <string>
@@ -33,6 +34,9 @@ class ModelVersion {
   const std::string& name() const { return config_->name(); }
   int64_t version() const { return version_; }
   const inference::ModelConfig& config() const { return *config_; }
+  // Different for every ModelVersion the process creates, so that a version
+  // loaded again (its files may have changed) is told apart from before.
+  uint64_t load_serial() const { return load_serial_; }
 
   // Labels of an output's label_filename, line i = class i; null when none.
   const std::vector<std::string>* Labels(const std::string& output_name) const;
@@ -49,8 +53,13 @@ class ModelVersion {
 
  private:
   ModelVersion() = default;
+  static uint64_t NextLoadSerial() {
+    static std::atomic<uint64_t> next{1};
+    return next++;
+  }
 
   int64_t version_ = 0;
+  uint64_t load_serial_ = NextLoadSerial();
   std::shared_ptr<const inference::ModelConfig> config_;
   std::map<std::string, std::vector<std::string>> labels_;
   ModelStats stats_;  // declared before the scheduler, which reports into it

@@ -175,3 +175,20 @@ def test_server_without_a_cache_runs_every_request(start_server, repo, http):
         add_sub(other, http, "cached", a, a)
     assert counts(other, http, "cached") == (0, 0, 2, 2, 2)
     assert "nv_cache_num_hits_per_model" not in scrape.scrape(other)
+
+
+def test_model_loaded_again_does_not_answer_from_before(start_server, tmp_path, http):
+    repo = str(tmp_path / "repo")
+    generate.make_add_sub(repo, "fp32", "cached", CACHED)
+    srv = start_server([repo], ["--cache-config=local,size=1048576", "--model-control-mode=explicit",
+                                "--load-model=cached"])
+    a = np.full((1, 16), 9, dtype=np.float32)
+    for _ in range(2):
+        add_sub(srv, http, "cached", a, a)
+    assert counts(srv, http, "cached") == (1, 1, 2, 1, 1)
+    with open(os.path.join(repo, "cached", "config.pbtxt"), "a") as f:
+        f.write("# changed\n")  # a changed model folder is loaded anew
+    r = http.post(srv.url + "/v2/repository/models/cached/load")
+    assert r.status_code == 200, r.text
+    add_sub(srv, http, "cached", a, a)
+    assert counts(srv, http, "cached") == (0, 1, 1, 1, 1)  # the new version ran the request

@@ -28,22 +28,23 @@ InferenceResponse Response(size_t floats) {
   return response;
 }
 
-std::string KeyOf(std::vector<float> values) { return ResponseCache::Key("m", 1, Request({Floats("IN", values)})); }
+std::string KeyOf(std::vector<float> values) { return ResponseCache::Key("m", 1, 7, Request({Floats("IN", values)})); }
 
 TEST(ResponseCache, KeyCoversModelInputsAndOutputsButNotTheirOrder) {
   auto a = Floats("A", {1, 2}), b = Floats("B", {3});
-  std::string key = ResponseCache::Key("m", 1, Request({a, b}));
-  EXPECT_EQ(key, ResponseCache::Key("m", 1, Request({b, a})));
-  EXPECT_NE(key, ResponseCache::Key("m", 2, Request({a, b})));
-  EXPECT_NE(key, ResponseCache::Key("n", 1, Request({a, b})));
-  EXPECT_NE(key, ResponseCache::Key("m", 1, Request({a, Floats("B", {4})})));
-  EXPECT_NE(key, ResponseCache::Key("m", 1, Request({a, Floats("C", {3})})));
+  std::string key = ResponseCache::Key("m", 1, 7, Request({a, b}));
+  EXPECT_EQ(key, ResponseCache::Key("m", 1, 7, Request({b, a})));
+  EXPECT_NE(key, ResponseCache::Key("m", 2, 7, Request({a, b})));
+  EXPECT_NE(key, ResponseCache::Key("m", 1, 8, Request({a, b})));  // the version loaded again
+  EXPECT_NE(key, ResponseCache::Key("n", 1, 7, Request({a, b})));
+  EXPECT_NE(key, ResponseCache::Key("m", 1, 7, Request({a, Floats("B", {4})})));
+  EXPECT_NE(key, ResponseCache::Key("m", 1, 7, Request({a, Floats("C", {3})})));
   Tensor reshaped = a;
   reshaped.shape = {2, 1};
-  EXPECT_NE(key, ResponseCache::Key("m", 1, Request({reshaped, b})));
-  EXPECT_NE(key, ResponseCache::Key("m", 1, Request({a, b}, {{"OUT", 0}})));
-  EXPECT_NE(ResponseCache::Key("m", 1, Request({a, b}, {{"OUT", 0}})),
-            ResponseCache::Key("m", 1, Request({a, b}, {{"OUT", 3}})));
+  EXPECT_NE(key, ResponseCache::Key("m", 1, 7, Request({reshaped, b})));
+  EXPECT_NE(key, ResponseCache::Key("m", 1, 7, Request({a, b}, {{"OUT", 0}})));
+  EXPECT_NE(ResponseCache::Key("m", 1, 7, Request({a, b}, {{"OUT", 0}})),
+            ResponseCache::Key("m", 1, 7, Request({a, b}, {{"OUT", 3}})));
 }
 
 TEST(ResponseCache, HitGivesTheOutputsAndParameters) {
