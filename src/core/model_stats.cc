@@ -66,26 +66,27 @@ ModelStats::ModelStats() {
 void ModelStats::RecordSuccess(uint64_t batch_size, uint64_t request_ns, uint64_t queue_ns,
                                const ComputeDurations& compute) {
   std::lock_guard<std::mutex> lock(mutex_);
-  stats_.success.Add(request_ns);
-  stats_.queue.Add(queue_ns);
+  AddAnswered(request_ns, queue_ns);
   stats_.compute_input.Add(compute.input_ns);
   stats_.compute_infer.Add(compute.infer_ns);
   stats_.compute_output.Add(compute.output_ns);
   stats_.inference_count += batch_size;
+  stats_.compute_infer_us.Observe(compute.infer_ns / 1000.0);
+}
+
+void ModelStats::AddAnswered(uint64_t request_ns, uint64_t queue_ns) {
+  stats_.success.Add(request_ns);
+  stats_.queue.Add(queue_ns);
   stats_.request_us.Observe(request_ns / 1000.0);
   stats_.queue_us.Observe(queue_ns / 1000.0);
-  stats_.compute_infer_us.Observe(compute.infer_ns / 1000.0);
 }
 
 void ModelStats::RecordCacheHit(uint64_t request_ns, uint64_t queue_ns, uint64_t lookup_ns) {
   uint64_t now_ms = EpochNowMs();
   std::lock_guard<std::mutex> lock(mutex_);
-  stats_.success.Add(request_ns);
-  stats_.queue.Add(queue_ns);
+  AddAnswered(request_ns, queue_ns);
   stats_.cache_hit.Add(lookup_ns);
   stats_.last_inference_ms = now_ms;
-  stats_.request_us.Observe(request_ns / 1000.0);
-  stats_.queue_us.Observe(queue_ns / 1000.0);
 }
 
 void ModelStats::RecordCacheMiss(uint64_t lookup_and_insert_ns) {

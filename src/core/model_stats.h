@@ -102,6 +102,9 @@ class ModelStats {
   ModelStatsSnapshot Snapshot() const;
 
  private:
+  // With the lock held: a successful request, from the model or the cache.
+  void AddAnswered(uint64_t request_ns, uint64_t queue_ns);
+
   mutable std::mutex mutex_;
   ModelStatsSnapshot stats_;
   std::map<uint64_t, BatchStat> batches_;

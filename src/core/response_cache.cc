@@ -1,6 +1,7 @@
 #include "core/response_cache.h"
 
 #include <algorithm>
+#include <charconv>
 #include <cstring>
 #include <string_view>
 
@@ -47,10 +48,11 @@ void AppendDigest(std::string_view data, std::string* out) {
   AppendNumber(second, out);
 }
 
-uint64_t ParseSize(const std::string& text, bool* ok) {
-  *ok = !text.empty() && std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; }) &&
-        text.size() <= 19;
-  return *ok ? std::stoull(text) : 0;
+// A whole decimal number, nothing around it.
+bool ParseSize(const std::string& text, uint64_t* out) {
+  const char* end = text.data() + text.size();
+  auto [last, error] = std::from_chars(text.data(), end, *out);
+  return !text.empty() && error == std::errc() && last == end;
 }
 
 }  // namespace
@@ -149,9 +151,9 @@ Status ParseCacheConfigs(const std::vector<std::string>& configs, uint64_t* capa
     if (name != "size") {
       return Status::InvalidArg("--cache-config '" + config + "': the local cache has one setting, size");
     }
-    bool ok = false;
-    *capacity_bytes = ParseSize(value, &ok);
-    if (!ok) return Status::InvalidArg("--cache-config '" + config + "': size must be a number of bytes");
+    if (!ParseSize(value, capacity_bytes)) {
+      return Status::InvalidArg("--cache-config '" + config + "': size must be a number of bytes");
+    }
   }
   if (local && *capacity_bytes == 0) {
     return Status::InvalidArg("--cache-config: the local cache needs a size above 0 (local,size=<bytes>)");

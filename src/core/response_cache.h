@@ -1,9 +1,10 @@
 // ResponseCache: the server's response cache (--cache-config local,size=N),
 // used by models whose config has `response_cache { enable: true }`.
 //
-// A request's key covers its model, version (as loaded this time), inputs (name, datatype, shape,
-// data) and requested outputs; a hit answers with the outputs and parameters
-// of the first response to an equal request, without running the model.
+// A request's key covers its model, version (as loaded this time), inputs
+// (name, datatype, shape, data) and requested outputs; a hit answers with the
+// outputs and parameters of the first response to an equal request, without
+// running the model.
 // Entries hold their own copy of the outputs, counted against the size;
 // the least recently used go first when a new one needs room, and a response
 // larger than the whole cache is not kept. Thread-safe.

@@ -113,11 +113,10 @@ void RenderModelMetrics(const std::vector<ModelMetricsRow>& rows, const ModelMet
   labels.reserve(rows.size());
   for (const auto& row : rows) labels.push_back(LabelsOf(row));
 
-  // Families whose rows are only the models that cache responses are left out when none does.
+  // `cached_only`: families with a row for each model that caches responses, left out when none does.
   auto counters = [&](const std::vector<CounterFamily>& families, bool cached_only = false) {
-    bool any = !cached_only || std::any_of(rows.begin(), rows.end(), [](const auto& row) { return row.cached; });
+    if (cached_only && std::none_of(rows.begin(), rows.end(), [](const auto& row) { return row.cached; })) return;
     for (const auto& family : families) {
-      if (!any) break;
       out->Family(family.name, family.help, "counter");
       for (size_t i = 0; i < rows.size(); ++i) {
         if (!cached_only || rows[i].cached) out->Sample(family.name, labels[i], family.value(rows[i].stats));
